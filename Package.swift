@@ -22,12 +22,13 @@ let package = Package(
 
         // libjpeg-turbo, plus the smallest C shim for its setjmp/longjmp error handling.
         .systemLibrary(name: "CLibJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
-        .target(name: "CJPEGShim", dependencies: ["CLibJPEG"]),
+        // The shim is C, which does not import the module map's `link`: link here too.
+        .target(name: "CJPEGShim", dependencies: ["CLibJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "TinyImage", dependencies: ["CJPEGShim"]),
 
         // libcurl, plus a C shim that gives its variadic curl_easy_setopt typed entry points.
         .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "CCurlShim", dependencies: ["CLibCurl"]),
+        .target(name: "CCurlShim", dependencies: ["CLibCurl"], linkerSettings: [.linkedLibrary("curl")]),
 
         // Everything the watcher does, as a library the tests drive directly.
         .target(name: "WatcherCore", dependencies: ["TinyGraph", "TinyImage", "CCurlShim"]),

@@ -41,4 +41,13 @@ import Testing
         let filterValue = model.graph.values.first { $0.name == "filter" }
         #expect(filterValue?.constant == nil && filterValue?.fileContent == nil)
     }
+
+    @Test func summaryNamesTheFileScopesSoCallersRecogniseDataBN() throws {
+        let export = try Model(contentsOf: Fixtures.realExport + "/model.pb")
+        #expect(export.summary.fileScopes.contains("data_bn"))
+        var graph = GraphBuilder()
+        graph.placeholder(shape: [1, 2, 2, 1])
+        graph.node("head/out", "Relu", inputs: ["Placeholder"])
+        #expect(try Model(bytes: graph.bytes).summary.fileScopes == ["Placeholder", "head"])
+    }
 }

@@ -45,6 +45,9 @@ struct Graph {
     var outputNames: [String] = []
     /// Op type → number of nodes, as in the file (before folding), for `inspect`.
     var fileOpCounts: [String: Int] = [:]
+    /// Top-level name scopes of the file's nodes (`data_bn` for `data_bn/mean`), over
+    /// the nodes the outputs depend on: how callers recognise export conventions.
+    var fileScopes: Set<String> = []
     /// `LoadOptions.memoryLimit`, which the activation arena must also respect.
     var memoryLimit = Int.max
     /// Bytes of constants copied from the file into buffers of their own (the rest

@@ -186,6 +186,7 @@ struct Importer {
         for index in order {
             let node = nodes[index]
             graph.fileOpCounts[node.op, default: 0] += 1
+            graph.fileScopes.insert(String(node.name.prefix { $0 != "/" }))
             var inputValues: [Value] = []
             var inputIDs: [Int] = []
             for reference in references[index] where !reference.isControl {

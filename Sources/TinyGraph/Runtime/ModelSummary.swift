@@ -2,6 +2,9 @@
 public struct ModelSummary: Sendable {
     /// Op type → node count in the file, over the nodes the outputs depend on.
     public var fileOpCounts: [String: Int]
+    /// Top-level name scopes of those nodes (`data_bn` for `data_bn/mean`): Custom
+    /// Vision exports subtract the mean inside the graph exactly when `data_bn` is there.
+    public var fileScopes: Set<String>
     /// Op type → node count executed at run time, after folding and dropping Identity/NoOp.
     public var runtimeOpCounts: [String: Int]
     /// Float32 values the model computes with after folding: filters and their
@@ -46,7 +49,7 @@ extension Model {
         }
         var unshared = 0
         for lifetime in MemoryPlanner.lifetimes(graph) { unshared += lifetime.byteCount }
-        return ModelSummary(fileOpCounts: graph.fileOpCounts, runtimeOpCounts: runtimeOpCounts, parameterCount: parameterCount,
+        return ModelSummary(fileOpCounts: graph.fileOpCounts, fileScopes: graph.fileScopes, runtimeOpCounts: runtimeOpCounts, parameterCount: parameterCount,
                             weightByteCount: weightBytes, multiplyAdds: multiplyAdds, arenaByteCount: plan.memoryPlan.arenaByteCount,
                             unsharedActivationByteCount: unshared)
     }

@@ -1,0 +1,56 @@
+/// Keeps each check's crop (and optionally the whole still) in a folder per
+/// predicted label, `open/`, `close/` or `unsure/`: exactly the layout the training
+/// tool reads, so a person can correct mistakes by moving files and retrain.
+public struct SnapshotArchive: Sendable {
+    public var folder: String
+    /// Delete snapshots older than this many days (nil: keep).
+    public var keepDays: Int?
+    /// Keep at most this many crops per label folder (nil: no limit).
+    public var keepCount: Int?
+    /// Also keep the full still next to the crop.
+    public var keepStills: Bool
+
+    public init(folder: String, keepDays: Int? = nil, keepCount: Int? = nil, keepStills: Bool = false) {
+        self.folder = folder
+        self.keepDays = keepDays
+        self.keepCount = keepCount
+        self.keepStills = keepStills
+    }
+
+    /// Saves the crop (and still) and applies retention to that label's folder.
+    /// Returns the crop's path.
+    @discardableResult
+    public func save(crop: [UInt8], still: [UInt8]?, folderName: String, camera: String, probability: Double,
+                     time: Int) throws(WatcherError) -> String {
+        let labelFolder = FileSystem.join(folder, StateStore.fileSafe(folderName))
+        try FileSystem.createDirectory(labelFolder)
+        let percent = Int((probability * 100).rounded())
+        let stem = WallTime.fileStamp(time) + "-" + String(time % 1000 + 1000).dropFirst() + "-"
+            + StateStore.fileSafe(camera) + "-p\(percent)"
+        let cropPath = FileSystem.join(labelFolder, stem + ".jpg")
+        try FileSystem.writeAtomically(crop, to: cropPath)
+        if keepStills, let still {
+            try FileSystem.writeAtomically(still, to: FileSystem.join(labelFolder, stem + ".still.jpg"))
+        }
+        try prune(labelFolder, now: time)
+        return cropPath
+    }
+
+    /// Removes what retention says to remove. Names start with a time stamp, so
+    /// name order is age order.
+    func prune(_ labelFolder: String, now: Int) throws(WatcherError) {
+        let crops = FileSystem.list(labelFolder).filter { $0.hasSuffix(".jpg") && !$0.hasSuffix(".still.jpg") }
+        var doomed: [String] = []
+        if let keepDays {
+            let cutoff = now / 1000 - keepDays * 86_400
+            doomed += crops.filter { (FileSystem.modificationTime(FileSystem.join(labelFolder, $0)) ?? Int.max) < cutoff }
+        }
+        if let keepCount, crops.count > keepCount {
+            doomed += crops.prefix(crops.count - keepCount)
+        }
+        for name in Set(doomed) {
+            try FileSystem.remove(FileSystem.join(labelFolder, name))
+            try FileSystem.remove(FileSystem.join(labelFolder, String(name.dropLast(4)) + ".still.jpg"))
+        }
+    }
+}

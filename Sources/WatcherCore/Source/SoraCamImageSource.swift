@@ -1,0 +1,19 @@
+/// A SoraCam camera: each check exports the still for "now" and downloads it.
+public struct SoraCamImageSource: ImageSource {
+    public let client: SoraCamClient
+    public let deviceID: String
+    /// Seconds allowed for export, polling and download together.
+    public let timeoutSeconds: Double
+
+    public init(client: SoraCamClient, deviceID: String, timeoutSeconds: Double) {
+        self.client = client
+        self.deviceID = deviceID
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    public var cameraID: String { deviceID }
+
+    public func fetchStill(now: Int) throws(WatcherError) -> [UInt8] {
+        try client.exportStill(deviceId: deviceID, time: now, deadline: Double(now) / 1000 + timeoutSeconds)
+    }
+}

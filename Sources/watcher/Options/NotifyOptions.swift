@@ -1,0 +1,45 @@
+import ArgumentParser
+import WatcherCore
+
+/// Where messages go, and the optional snapshot archive.
+struct NotifyOptions: ParsableArguments {
+    @Option(name: .customLong("notify"), help: ArgumentHelp("""
+        Send messages to KIND:TARGET; repeat for several. Kinds: stdout, webhook:URL, slack:URL, \
+        discord:URL, teams:URL, ntfy:TOPIC|URL, line:TO (token in WATCHER_LINE_CHANNEL_TOKEN). \
+        (env WATCHER_NOTIFY, comma-separated; default: stdout)
+        """, valueName: "kind:target"))
+    var notify: [String] = []
+
+    @Option(help: ArgumentHelp("Keep each crop in DIR/<label>/ for retraining. (env WATCHER_ARCHIVE_DIR)", valueName: "dir"))
+    var archiveDir: String?
+
+    @Option(help: ArgumentHelp("Delete archived snapshots older than this many days. (env WATCHER_ARCHIVE_KEEP_DAYS)", valueName: "days"))
+    var archiveKeepDays: Int?
+
+    @Option(help: ArgumentHelp("Keep at most this many crops per label. (env WATCHER_ARCHIVE_KEEP_COUNT)", valueName: "n"))
+    var archiveKeepCount: Int?
+
+    @Flag(help: "Archive the whole still next to each crop. (env WATCHER_ARCHIVE_STILLS)")
+    var archiveStills = false
+
+    func specs() throws -> [NotifierSpec] {
+        let texts = EnvironmentFallback.list(notify, "WATCHER_NOTIFY")
+        do {
+            return texts.isEmpty ? [NotifierSpec(kind: .stdout, target: "")] : try texts.map { text throws(WatcherError) in
+                try NotifierSpec(parsing: text)
+            }
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    func archive() throws -> SnapshotArchive? {
+        guard let folder = EnvironmentFallback.string(archiveDir, "WATCHER_ARCHIVE_DIR") else { return nil }
+        let days = try EnvironmentFallback.int(archiveKeepDays, "WATCHER_ARCHIVE_KEEP_DAYS")
+        let count = try EnvironmentFallback.int(archiveKeepCount, "WATCHER_ARCHIVE_KEEP_COUNT")
+        if let days, days < 1 { throw ValidationError("--archive-keep-days must be at least 1") }
+        if let count, count < 1 { throw ValidationError("--archive-keep-count must be at least 1") }
+        return SnapshotArchive(folder: folder, keepDays: days, keepCount: count,
+                               keepStills: try EnvironmentFallback.flag(archiveStills, "WATCHER_ARCHIVE_STILLS"))
+    }
+}
