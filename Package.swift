@@ -40,6 +40,6 @@ let package = Package(
         .testTarget(name: "TinyGraphTests", dependencies: ["TinyGraph"]),
         .testTarget(name: "TinyImageTests", dependencies: ["TinyImage"]),
         // Depends on the executable so `swift test` builds the real `watcher` binary the tests run.
-        .testTarget(name: "WatcherTests", dependencies: ["WatcherCore", "watcher"]),
+        .testTarget(name: "WatcherTests", dependencies: ["WatcherCore", "TinyImage", "watcher"]),
     ]
 )

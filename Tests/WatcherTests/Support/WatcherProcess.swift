@@ -1,0 +1,59 @@
+import Foundation
+
+/// Runs the real `watcher` executable that `swift test` built beside the test
+/// bundle, with a clean environment (only what the test gives, plus PATH).
+enum WatcherProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// Standard output's lines, without empty ones.
+        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    static let executable: URL = {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("watcher")
+    }()
+
+    static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// Starts watcher; output goes to files (no pipe can fill up and block it).
+    static func start(_ arguments: [String], environment: [String: String] = [:], folder: URL) throws -> (Process, URL, URL) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path, "TZ": "UTC"].merging(environment) { $1 }
+        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        let id = UUID().uuidString
+        let out = folder.appendingPathComponent("stdout-\(id)"), err = folder.appendingPathComponent("stderr-\(id)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        return (process, out, err)
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:], folder: URL) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment, folder: folder)
+        process.waitUntilExit()
+        return finish(process, out, err)
+    }
+
+    static func finish(_ process: Process, _ out: URL, _ err: URL) -> Result {
+        Result(status: process.terminationStatus,
+               stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+               stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("watcher-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
