@@ -64,18 +64,25 @@ struct CurlTransportTests {
         #expect(log[2].body.isEmpty && log[2].header("Content-Length") == "0")
     }
 
-    /// curl 7.x asks `Expect: 100-continue` before a body over 1 KB; without the
-    /// server's interim answer it would stall a second.
-    @Test func largeBodyGoesThroughExpectContinue() throws {
+    /// curl 7.88 asks `Expect: 100-continue` before a POST body over 1 MB and
+    /// before any PUT; without the server's interim answer it would stall a second.
+    @Test func largeBodiesGoThroughExpectContinue() throws {
         let server = try FakeHTTPServer { request in .text("\(request.body.count)") }
         defer { server.stop() }
-        let body = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        let start = Date()
-        let response = try CurlTransport().send(HTTPRequest(method: "POST", url: server.baseURL + "/big", body: body))
-        #expect(Date().timeIntervalSince(start) < 0.9)
-        #expect(String(decoding: response.body, as: UTF8.self) == "300000")
-        #expect(server.requests.first?.body == body)
-        #expect(server.requests.first?.header("Expect") == "100-continue")
+        let transport = try CurlTransport()
+        let body = (0..<1_100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        for method in ["POST", "PUT"] {
+            let start = Date()
+            let response = try transport.send(HTTPRequest(method: method, url: server.baseURL + "/big", body: body))
+            #expect(Date().timeIntervalSince(start) < 0.9, "\(method)")
+            #expect(String(decoding: response.body, as: UTF8.self) == "1100000", "\(method)")
+        }
+        let log = server.requests
+        #expect(log.map(\.method) == ["POST", "PUT"])
+        for request in log {
+            #expect(request.body == body)
+            #expect(request.header("Expect") == "100-continue")
+        }
     }
 
     @Test func reusesTheConnectionBetweenCalls() throws {
@@ -111,13 +118,29 @@ struct CurlTransportTests {
         #expect(error?.message.contains("PASSWORD") == false)
     }
 
-    @Test func tlsToAPlainServerFails() throws {
-        let server = try FakeHTTPServer { _ in .text("not TLS") }
+    /// Against `openssl s_server` with a self-signed certificate for 127.0.0.1:
+    /// refused with the system's CAs and under a name the certificate does not
+    /// carry, accepted once that certificate is the CA bundle.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
+    func tlsIsVerifiedAndTheCABundleCanBeReplaced() throws {
+        let server = try OpenSSLTestServer()
         defer { server.stop() }
-        let error = #expect(throws: WatcherError.self) {
-            try CurlTransport().send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/x", timeout: 5))
+        let url = "https://127.0.0.1:\(server.port)/"
+
+        let untrusted = #expect(throws: WatcherError.self) {
+            try CurlTransport().send(HTTPRequest(method: "GET", url: url, timeout: 5))
         }
-        #expect(error?.kind == .network)
+        #expect(untrusted?.kind == .network)
+        #expect(untrusted?.message.contains("certificate") == true)
+
+        let trusting = try CurlTransport(caBundlePath: server.certificatePath)
+        let response = try trusting.send(HTTPRequest(method: "GET", url: url, timeout: 5))
+        #expect(response.status == 200)
+
+        let wrongName = #expect(throws: WatcherError.self) {
+            try trusting.send(HTTPRequest(method: "GET", url: "https://localhost:\(server.port)/", timeout: 5))
+        }
+        #expect(wrongName?.kind == .network)
     }
 
     @Test func oversizeResponseFailsWithOrWithoutContentLength() throws {
@@ -207,6 +230,59 @@ struct CurlTransportTests {
         #expect(redactedURL("https://bucket.s3.amazonaws.com?X-Amz-Signature=abc") == "https://bucket.s3.amazonaws.com")
         #expect(redactedURL("not a url") == "<invalid URL>")
         #expect(redactingURLs(in: "failed at https://h.example/p?q=SECRET: reset") == "failed at https://h.example: reset")
+    }
+}
+
+/// `openssl s_server -www` on 127.0.0.1 with a fresh self-signed certificate.
+private final class OpenSSLTestServer {
+    let port = FakeHTTPServer.unusedPort()
+    let folder = NSTemporaryDirectory() + "tls-" + UUID().uuidString
+    var certificatePath: String { folder + "/cert.pem" }
+    private let process = Process()
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Self.run([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", folder + "/key.pem", "-out", certificatePath,
+        ])
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["s_server", "-quiet", "-www", "-accept", "\(port)", "-cert", certificatePath,
+                             "-key", folder + "/key.pem"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Ready once it accepts connections.
+        for _ in 0..<100 {
+            let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(probe)
+            if connected == 0 { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    func stop() {
+        // SIGKILL: the child inherits the spawning thread's blocked signals, SIGTERM among them.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    private static func run(_ arguments: [String]) throws {
+        let tool = Process()
+        tool.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        tool.arguments = arguments
+        tool.standardOutput = FileHandle.nullDevice
+        tool.standardError = FileHandle.nullDevice
+        try tool.run()
+        tool.waitUntilExit()
     }
 }
 

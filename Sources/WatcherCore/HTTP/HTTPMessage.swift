@@ -20,6 +20,9 @@ public struct HTTPRequest: Sendable {
     public var timeout: Double
     /// A response body larger than this fails the request instead of filling memory.
     public var maxResponseBytes: Int
+    /// Follow up to 5 redirects (http/https only). Off by default: an API answer
+    /// that redirects is a surprise, but a download URL may legitimately move.
+    public var followRedirects: Bool = false
 
     public init(
         method: String, url: String, headers: [HTTPHeader] = [], body: [UInt8] = [],
