@@ -3,13 +3,14 @@ import TinyGraph
 import Glibc
 #endif
 
-/// `tinygraph`: inspect, run and benchmark TensorFlow frozen graphs with TinyGraph.
+/// `tinygraph`: inspect, run and benchmark TensorFlow frozen graphs and TFLite models with TinyGraph.
 @main
 enum TinyGraphCommand {
     static let overview = """
-        OVERVIEW: Inspect, run and benchmark TensorFlow frozen graphs (model.pb) with the TinyGraph engine.
+        OVERVIEW: Inspect, run and benchmark TensorFlow frozen graphs (model.pb) and TFLite models (.tflite) with the TinyGraph engine.
 
-        Models are frozen GraphDefs such as Azure Custom Vision's TensorFlow export.
+        Models are frozen GraphDefs such as Azure Custom Vision's TensorFlow export, or float32
+        TensorFlow Lite files (float16 weights included), recognised by their "TFL3" identifier.
         Tensors on disk are raw little-endian float32 in the model's NHWC order.
 
         USAGE: tinygraph <subcommand> [options]
@@ -69,15 +70,15 @@ enum TinyGraphCommand {
 
 /// Options shared by the subcommands that load a model.
 enum ModelOptions {
-    static let model = CommandSpec.Argument(name: "model", help: "Path of the frozen GraphDef (.pb).")
+    static let model = CommandSpec.Argument(name: "model", help: "Path of the frozen GraphDef (.pb) or TFLite model (.tflite).")
     static let inputShape = CommandSpec.Option(
         name: "input-shape", valueName: "dims",
-        help: "Shape of the model's input, e.g. 1,227,227,3 (default: the Placeholder's shape with batch 1).")
+        help: "Shape of the model's input, e.g. 1,227,227,3 (default: the Placeholder's or input tensor's shape with batch 1).")
 
     static func outputNode(repeatable: Bool) -> CommandSpec.Option {
         CommandSpec.Option(
             name: "output-node", valueName: "name",
-            help: "Tensor to compute, e.g. loss or node:1 (default: model_outputs, else loss, else the graph's sinks)."
+            help: "Tensor to compute, e.g. loss or node:1 (default: model_outputs, else loss, else the graph's sinks; a TFLite model's outputs)."
                 + (repeatable ? " Repeatable." : ""),
             repeatable: repeatable)
     }

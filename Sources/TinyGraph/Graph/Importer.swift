@@ -10,7 +10,9 @@ struct Importer {
     /// Parsed inputs of each node.
     private var references: [[TensorReference]] = []
 
+    /// Imports a frozen GraphDef, or a TFLite model (recognised by its "TFL3" identifier).
     static func importGraph(file: UnsafeRawBufferPointer, options: LoadOptions) throws(TinyGraphError) -> Graph {
+        if TFLiteImporter.isTFLite(file) { return try TFLiteImporter.importGraph(file: file, options: options) }
         let graphDef = try GraphDef.decode(file: file)
         var importer = Importer(nodes: graphDef.nodes, options: options, file: file)
         return try importer.run()

@@ -1,4 +1,4 @@
-/// A loaded TensorFlow model, ready to run.
+/// A loaded TensorFlow model (frozen GraphDef or TFLite), ready to run.
 ///
 /// ```swift
 /// let model = try Model(contentsOf: "model.pb")
@@ -25,8 +25,9 @@ public final class Model {
     let graph: Graph
     let plan: ExecutionPlan
 
-    /// Loads a model from the bytes of a frozen `GraphDef` (`model.pb`). The bytes
-    /// are read in place; weights are copied once, into the model's own buffers.
+    /// Loads a model from the bytes of a frozen `GraphDef` (`model.pb`) or a TFLite
+    /// model (recognised by its "TFL3" identifier). The bytes are read in place;
+    /// weights are copied once, into the model's own buffers.
     public convenience init(bytes: UnsafeRawBufferPointer, options: LoadOptions = LoadOptions()) throws(TinyGraphError) {
         try self.init(graph: try Importer.importGraph(file: bytes, options: options))
     }

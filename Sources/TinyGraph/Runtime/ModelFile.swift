@@ -4,8 +4,9 @@
 import Glibc
 
 extension Model {
-    /// Loads a frozen GraphDef from a file. The file is memory-mapped and read in
-    /// place; only the weights are copied, once.
+    /// Loads a frozen GraphDef or a TFLite model (by its "TFL3" identifier, whatever
+    /// the file's name) from a file. The file is memory-mapped and read in place;
+    /// only the weights are copied, once.
     public convenience init(contentsOf path: String, options: LoadOptions = LoadOptions()) throws(TinyGraphError) {
         let file = try MappedFile(path: path)
         let graph: Graph
