@@ -34,6 +34,12 @@ struct RunCommand: ParsableCommand {
 
         signal(SIGTERM) { _ in stopRequested = 1 }
         signal(SIGINT) { _ in stopRequested = 1 }
+        // A parent may have started us with these blocked (a thread pool's mask is inherited).
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &stopSignals, nil)
         printError("watcher: checking \(watcher.cameraName) every \(WallTime.durationText(seconds: interval))")
         while stopRequested == 0 {
             let started = WallTime.nowMillis()

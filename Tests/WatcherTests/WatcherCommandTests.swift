@@ -51,7 +51,8 @@ import Testing
         let teams = try #require(receiver.requests(path: "/teams").first?.json)
         #expect(teams["attachments"]?.arrayValue?.first?["content"]?["type"]?.stringValue == "AdaptiveCard")
 
-        // Discord and ntfy carry the crop as a JPEG the decoder accepts.
+        // Discord and ntfy carry the crop as a JPEG the decoder accepts: the crop as the
+        // model saw it (128×128 decoded at DCT scale 2/8 for this 32×32-input model).
         let discord = try #require(receiver.requests(path: "/discord").first)
         #expect(discord.header("Content-Type")?.hasPrefix("multipart/form-data; boundary=") == true)
         #expect(discord.bodyText.contains("filename=\"lock.jpg\"") && discord.bodyText.contains("payload_json"))
@@ -59,7 +60,7 @@ import Testing
         #expect(ntfy.method == "PUT" && ntfy.header("Filename") == "lock.jpg")
         #expect(ntfy.header("Message")?.contains("OPEN") == true)
         let info = try TinyImageProbe.size(ntfy.body)
-        #expect(info == (128, 128))
+        #expect(info == (32, 32))
     }
 
     @Test func daemonChecksRepeatedlyAndStopsCleanlyOnSIGTERM() throws {
