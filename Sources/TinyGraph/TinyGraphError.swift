@@ -56,3 +56,19 @@ public struct TinyGraphError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension TinyGraphError {
+    /// One load error listing every unsupported op type (in first-use order) and up to
+    /// five of the nodes or tensors that use each.
+    static func unsupportedOps(_ ops: [String], usedBy users: [String: [String]]) -> TinyGraphError {
+        var message = ops.count == 1 ? "1 op type is not supported: " : "\(ops.count) op types are not supported: "
+        for (position, op) in ops.enumerated() {
+            let names = users[op] ?? []
+            message += (position > 0 ? "; " : "") + op + " (used by "
+            for (index, name) in names.prefix(5).enumerated() { message += (index > 0 ? ", " : "") + "'" + name + "'" }
+            if names.count > 5 { message += " and \(names.count - 5) more" }
+            message += ")"
+        }
+        return TinyGraphError(.unsupportedOps, message)
+    }
+}

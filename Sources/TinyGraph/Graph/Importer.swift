@@ -136,15 +136,7 @@ struct Importer {
             users[op, default: []].append(nodes[index].name)
         }
         guard !unsupported.isEmpty else { return }
-        var message = unsupported.count == 1 ? "1 op type is not supported: " : "\(unsupported.count) op types are not supported: "
-        for (position, op) in unsupported.enumerated() {
-            let names = users[op]!
-            message += (position > 0 ? "; " : "") + op + " (used by "
-            for (index, name) in names.prefix(5).enumerated() { message += (index > 0 ? ", " : "") + "'" + name + "'" }
-            if names.count > 5 { message += " and \(names.count - 5) more" }
-            message += ")"
-        }
-        throw TinyGraphError(.unsupportedOps, message)
+        throw TinyGraphError.unsupportedOps(unsupported, usedBy: users)
     }
 
     // MARK: Build

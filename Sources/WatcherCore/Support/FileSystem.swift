@@ -32,14 +32,19 @@ public enum FileSystem {
         }
     }
 
-    /// Writes `bytes` to `path` atomically with the given permissions.
+    /// Writes `bytes` to `path` atomically with the given permissions (set on the
+    /// temporary file before any byte is written, so a secret is never readable by
+    /// others), then makes the rename durable by syncing the folder.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(WatcherError) {
         let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        unlink(temporary)
+        // O_EXCL + O_NOFOLLOW: never write through a file or link someone else put there.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw WatcherError(.io, "cannot create \(temporary): \(lastError())") }
-        var written = 0
         var failure: String?
-        while written < bytes.count {
+        if fchmod(descriptor, mode) != 0 { failure = lastError() }  // the umask may have narrowed or widened it
+        var written = 0
+        while failure == nil, written < bytes.count {
             let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -54,6 +59,11 @@ public enum FileSystem {
         if let failure {
             unlink(temporary)
             throw WatcherError(.io, "cannot write \(path): \(failure)")
+        }
+        let folder = open(directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
         }
     }
 
