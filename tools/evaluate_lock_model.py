@@ -70,6 +70,8 @@ def parse_args(argv):
     ap.add_argument("--data-dir", help="where --generate writes (default tools/.lock-data/eval-s<S>-n<N>)")
     ap.add_argument("--jobs", type=int, default=1, help="generator processes")
     ap.add_argument("--tinygraph", help="path of the tinygraph CLI: compare its probabilities with TF's")
+    ap.add_argument("--watcher", help="path of the watcher CLI: classify each still with `watcher check` "
+                    "(its own JPEG region decode, crop and resize) and compare with TF's")
     ap.add_argument("--golden", help="write golden.json (+ the first still's input/output .f32) here")
     ap.add_argument("--min-accuracy", type=float, default=0.0)
     ap.add_argument("--min-night-accuracy", type=float, default=0.0)
@@ -107,6 +109,19 @@ def run_tinygraph(binary, model, batch, chunk=100):
                 raise SystemExit(f"tinygraph failed ({res.returncode}): {' '.join(cmd)}\n{res.stderr}")
             outs.append(np.fromfile(yout, dtype="<f4").reshape(len(part), -1))
     return np.concatenate(outs)
+
+
+def run_watcher(binary, model, folder, rows):
+    """Probabilities from `watcher check --json`: the full watcher path from the JPEG file."""
+    out = []
+    for r in rows:
+        crop = "%dx%d+%d+%d" % (r["crop_w"], r["crop_h"], r["crop_x"], r["crop_y"])
+        cmd = [binary, "check", "--image", str(folder / r["file"]), "--model", str(model), "--crop", crop, "--json"]
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        if res.returncode != 0:
+            raise SystemExit(f"watcher failed ({res.returncode}): {' '.join(cmd)}\n{res.stderr}")
+        out.append(json.loads(res.stdout.strip().splitlines()[-1])["probabilities"])
+    return out
 
 
 def accuracy_line(name, sel, pred, truth):
@@ -193,6 +208,18 @@ def main(argv=None):
         results["tinygraph_max_diff"] = diff
         if diff > args.max_diff:
             print("FAIL: TinyGraph differs from TensorFlow by more than the bar")
+            status = 1
+    if args.watcher:
+        answers = run_watcher(args.watcher, model_path, folder, rows)
+        ours = np.array([[a[label] for label in labels] for a in answers], dtype=np.float64)
+        diff = float(np.abs(ours - probs).max())
+        agree = int((ours.argmax(1) == pred).sum())
+        print(f"\nwatcher ({args.watcher}) from the JPEG files (region decode, crop, resize, inference): "
+              f"max |TF - watcher| probability = {diff:.3e} (bar {args.max_diff:g}); "
+              f"same top label on {agree}/{len(rows)}")
+        results["watcher_max_diff"] = diff
+        if diff > args.max_diff:
+            print("FAIL: the watcher differs from TensorFlow by more than the bar")
             status = 1
     if args.golden:
         write_golden(Path(args.golden), model_path, labels, folder, rows, x, probs)
