@@ -61,7 +61,7 @@ public final class Watcher {
                                  alertProbability: alertProbability, verdict: verdict)
         let message = DecisionEngine.observe(record, camera: cameraName, policy: policy, state: &state)
 
-        var warnings: [String] = []
+        var warnings = source.warnings()
         var cropJPEG: [UInt8]?
         if message != nil || archive != nil {
             do { cropJPEG = try JPEGEncoder.encode(cropImage, quality: 90) } catch {

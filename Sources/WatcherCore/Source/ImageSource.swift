@@ -4,6 +4,12 @@ public protocol ImageSource {
     var cameraID: String { get }
     /// One JPEG still taken at (or as close as possible to) `now`, unix ms.
     func fetchStill(now: Int) throws(WatcherError) -> [UInt8]
+    /// Problems the last fetch worked around, for the check's warnings.
+    func warnings() -> [String]
+}
+
+extension ImageSource {
+    public func warnings() -> [String] { [] }
 }
 
 /// A JPEG on disk (re-read at every check, so another program can keep replacing it).

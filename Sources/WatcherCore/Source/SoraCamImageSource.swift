@@ -13,6 +13,11 @@ public struct SoraCamImageSource: ImageSource {
 
     public var cameraID: String { deviceID }
 
+    /// A token that could not be cached means the next run logs in again: worth saying.
+    public func warnings() -> [String] {
+        client.tokenStoreWarning.map { ["SORACOM token not cached (\($0.message)); the next run logs in again"] } ?? []
+    }
+
     public func fetchStill(now: Int) throws(WatcherError) -> [UInt8] {
         try client.exportStill(deviceId: deviceID, time: now, deadline: Double(now) / 1000 + timeoutSeconds)
     }
