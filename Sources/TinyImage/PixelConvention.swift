@@ -47,6 +47,15 @@ extension RGBImage {
     /// The model input for this image: NHWC float32 of shape [1, height, width, 3],
     /// channels in the convention's order and range.
     public func tensor(_ convention: PixelConvention) -> [Float] {
+        var out = [Float](repeating: 0, count: width * height * 3)
+        out.withUnsafeMutableBufferPointer { writeTensor(convention, into: $0) }
+        return out
+    }
+
+    /// Writes `tensor(convention)` straight into `out` (e.g. a model's input in its
+    /// arena, saving a copy of the input). `out` must hold width × height × 3 values.
+    public func writeTensor(_ convention: PixelConvention, into out: UnsafeMutableBufferPointer<Float>) {
+        precondition(out.count == width * height * 3, "the tensor needs \(width * height * 3) values")
         // value = (byte - offset) * scale, in the output channel order.
         let order: (Int, Int, Int), offset: (Float, Float, Float), scale: Float
         switch convention {
@@ -58,16 +67,12 @@ extension RGBImage {
         case .rgbUnit: (order, offset, scale) = ((0, 1, 2), (0, 0, 0), 1 / 255)
         case .rgbSigned: (order, offset, scale) = ((0, 1, 2), (127.5, 127.5, 127.5), 1 / 127.5)
         }
-        var out = [Float](repeating: 0, count: width * height * 3)
         pixels.withUnsafeBufferPointer { source in
-            out.withUnsafeMutableBufferPointer { out in
-                for p in stride(from: 0, to: source.count, by: 3) {
-                    out[p] = (Float(source[p + order.0]) - offset.0) * scale
-                    out[p + 1] = (Float(source[p + order.1]) - offset.1) * scale
-                    out[p + 2] = (Float(source[p + order.2]) - offset.2) * scale
-                }
+            for p in stride(from: 0, to: source.count, by: 3) {
+                out[p] = (Float(source[p + order.0]) - offset.0) * scale
+                out[p + 1] = (Float(source[p + order.1]) - offset.1) * scale
+                out[p + 2] = (Float(source[p + order.2]) - offset.2) * scale
             }
         }
-        return out
     }
 }

@@ -75,6 +75,18 @@ public final class Model {
         try run(inputs: [input])
     }
 
+    /// Runs a single-input model whose input `fill` writes in place (into the arena),
+    /// for callers that would otherwise build an array only to have it copied.
+    public func run(fillingInput fill: (UnsafeMutableBufferPointer<Float>) -> Void) throws(TinyGraphError) -> [Tensor] {
+        guard inputs.count == 1, plan.inputViews[0].dtype == .float32 else {
+            throw TinyGraphError(.invalidArgument, field: "inputs", "run(fillingInput:) needs exactly one float32 input")
+        }
+        let view = plan.inputViews[0]
+        fill(UnsafeMutableBufferPointer(start: view.floats, count: view.elementCount))
+        plan.run()
+        return readOutputs()
+    }
+
     /// Runs the model with one float32 array per input, in `inputs` order.
     public func run(inputs data: [[Float]]) throws(TinyGraphError) -> [Tensor] {
         try write(data)

@@ -21,9 +21,6 @@ public final class LockClassifier {
     public let inputHeight: Int
     public let convention: PixelConvention
 
-    /// Custom Vision's published mean, for exports without `data_bn`.
-    static let customVisionMean: (b: Float, g: Float, r: Float) = (105, 117, 124)
-
     public init(modelPath: String, labelsPath: String? = nil, preset: PixelPreset = .customVision) throws(WatcherError) {
         do { model = try Model(contentsOf: modelPath) } catch {
             throw WatcherError(.model, "cannot load \(modelPath): \(error)")
@@ -44,7 +41,7 @@ public final class LockClassifier {
         switch preset {
         case .customVision:
             let hasDataBN = model.summary.fileScopes.contains("data_bn")
-            convention = .bgr255(mean: hasDataBN ? nil : Self.customVisionMean)
+            convention = .bgr255(mean: hasDataBN ? nil : PixelConvention.customVisionMean)
         case .rgb255: convention = .rgb255
         case .rgb01: convention = .rgbUnit
         case .rgbSigned: convention = .rgbSigned
@@ -66,7 +63,8 @@ public final class LockClassifier {
                 ? image.resizedArea(width: inputWidth, height: inputHeight)
                 : image.resizedBilinear(width: inputWidth, height: inputHeight))
         let outputs: [Model.Tensor]
-        do { outputs = try model.run(resized.tensor(convention)) } catch {
+        let convention = self.convention
+        do { outputs = try model.run(fillingInput: { resized.writeTensor(convention, into: $0) }) } catch {
             throw WatcherError(.model, "inference failed: \(error)")
         }
         return Classification(labels: labels, probabilities: outputs[0].values.map { Double($0) })
