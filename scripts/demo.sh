@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-system-packages.sh
+echo "building watcher (release; the first build takes a few minutes)" >&2
 swift build -c release --product watcher >&2
 exec .build/release/watcher demo "$@"
