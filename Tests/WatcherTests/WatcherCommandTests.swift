@@ -161,4 +161,15 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: archive.appendingPathComponent("close").path).count == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: archive.appendingPathComponent("unsure").path).count == 2)
     }
+
+    @Test func testNotifySaysWhichNotifierWorks() throws {
+        let receiver = try FakeHTTPServer { request in FakeResponse(status: request.path == "/broken" ? 500 : 200) }
+        defer { receiver.stop() }
+        let result = try WatcherProcess.run(["test-notify", "--notify", "webhook:\(receiver.baseURL)/hook",
+                                             "--notify", "slack:\(receiver.baseURL)/broken"], folder: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("webhook#") && result.stdout.contains(": ok"))
+        #expect(result.stderr.contains("slack#") && result.stderr.contains("HTTP 500") && !result.stderr.contains("/broken"))
+        #expect(receiver.requests(path: "/hook").first?.json?["event"]?.stringValue == "test")
+    }
 }

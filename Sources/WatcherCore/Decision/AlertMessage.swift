@@ -4,6 +4,8 @@ public struct AlertMessage: Sendable, Equatable {
         case opened
         case reminder
         case closed
+        /// `watcher test-notify`: checks that a notifier works; never issued by a check.
+        case test
     }
 
     public var kind: Kind
@@ -29,6 +31,9 @@ public struct AlertMessage: Sendable, Equatable {
         self.id = id
     }
 
+    /// Opened and reminders call for attention; closed and test messages do not.
+    public var isAlarming: Bool { kind == .opened || kind == .reminder }
+
     public var openSeconds: Int? { openSince.map { max(0, (time - $0) / 1000) } }
 
     /// A short title: `Lock OPEN: Front door`.
@@ -37,6 +42,7 @@ public struct AlertMessage: Sendable, Equatable {
         case .opened: return "Lock OPEN: \(camera)"
         case .reminder: return "Lock still OPEN: \(camera)"
         case .closed: return "Lock closed again: \(camera)"
+        case .test: return "watcher test: \(camera)"
         }
     }
 
@@ -52,6 +58,8 @@ public struct AlertMessage: Sendable, Equatable {
             return "\(camera): the lock is still OPEN (\(label) \(percent)) at \(when); open for \(duration)."
         case .closed:
             return "\(camera): the lock is closed again (\(label) \(percent)) at \(when); it was open for \(duration)."
+        case .test:
+            return "\(camera): a test message from watcher at \(when); notifications work."
         }
     }
 

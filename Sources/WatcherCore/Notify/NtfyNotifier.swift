@@ -13,8 +13,8 @@ struct NtfyNotifier: Notifier {
     func deliver(_ alert: AlertMessage, image: [UInt8]?) throws(WatcherError) {
         var headers = [
             HTTPHeader("Title", Self.headerText(alert.title)),
-            HTTPHeader("Tags", alert.kind == .closed ? "lock" : "unlock,warning"),
-            HTTPHeader("Priority", alert.kind == .closed ? "default" : "high"),
+            HTTPHeader("Tags", alert.isAlarming ? "unlock,warning" : "lock"),
+            HTTPHeader("Priority", alert.isAlarming ? "high" : "default"),
         ]
         if let token { headers.append(HTTPHeader("Authorization", "Bearer " + token)) }
         let request: HTTPRequest

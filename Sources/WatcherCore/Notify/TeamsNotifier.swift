@@ -16,7 +16,7 @@ struct TeamsNotifier: Notifier {
             "version": "1.4",
             "body": [
                 ["type": "TextBlock", "text": .string(alert.title), "weight": "Bolder", "size": "Medium",
-                 "color": alert.kind == .closed ? "Good" : "Attention", "wrap": true],
+                 "color": alert.isAlarming ? "Attention" : "Good", "wrap": true],
                 ["type": "TextBlock", "text": .string(alert.text), "wrap": true],
             ],
         ]

@@ -1,0 +1,44 @@
+import ArgumentParser
+import WatcherCore
+
+struct TestNotifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-notify",
+        abstract: "Send a test message through each --notify target, and say which worked.",
+        discussion: "Use it after setting up a webhook or token, instead of waiting for the door to be left open.")
+
+    @Option(name: .customLong("notify"), help: ArgumentHelp("KIND:TARGET, as for `watcher once`. (env WATCHER_NOTIFY)", valueName: "kind:target"))
+    var notify: [String] = []
+
+    @Option(help: ArgumentHelp("Name used in the message. (env WATCHER_CAMERA_NAME; default: watcher)", valueName: "name"))
+    var cameraName: String?
+
+    func run() throws {
+        let texts = EnvironmentFallback.list(notify, "WATCHER_NOTIFY")
+        guard !texts.isEmpty else { throw ValidationError("give at least one --notify KIND:TARGET (or WATCHER_NOTIFY)") }
+        let specs: [NotifierSpec]
+        do { specs = try texts.map { text throws(WatcherError) in try NotifierSpec(parsing: text) } } catch {
+            throw ValidationError(error.message)
+        }
+        let name = EnvironmentFallback.string(cameraName, "WATCHER_CAMERA_NAME") ?? "watcher"
+        let failures = try reportingFailures {
+            let transport = try CurlTransport(userAgent: "watcher/" + WatcherVersion.text)
+            let secrets = NotifierSecrets.fromEnvironment()
+            let message = AlertMessage(kind: .test, camera: name, label: "test", probability: 1,
+                                       time: WallTime.nowMillis(), openSince: nil, id: RandomID.uuid())
+            var failures = 0
+            for spec in specs {
+                do throws(WatcherError) {
+                    let notifier = try Notifiers.make(spec, secrets: secrets, transport: transport, print: { printLine($0) })
+                    try notifier.deliver(message, image: nil)
+                    printLine("\(spec.id): ok")
+                } catch {
+                    failures += 1
+                    printError("watcher: error: \(error.message)")
+                }
+            }
+            return failures
+        }
+        if failures > 0 { throw ExitCode.failure }
+    }
+}
