@@ -277,6 +277,7 @@ struct Importer {
         PadFolding.apply(to: &graph)
         InputAffineFolding.apply(to: &graph)
         EpilogueFusion.apply(to: &graph)
+        PoolFusion.apply(to: &graph)
         Self.releaseUnusedConstants(&graph)
         graph.memoryLimit = options.memoryLimit
         return graph

@@ -56,9 +56,11 @@ extension Model {
 
     static func multiplyAdds(_ node: Node, _ graph: Graph) -> Int {
         guard let output = node.outputs.first else { return 0 }
-        let outputCount = graph.values[output].type.elementCount
+        var outputCount = graph.values[output].type.elementCount
         switch node.operation {
         case .convolution(let op):
+            // A fused MaxPool's step still computes every convolution output.
+            if let pool = op.fusedPool { outputCount = TensorType(.float32, pool.convolutionOutputShape).elementCount }
             // Each output element sums KH×KW taps over the input channels (one channel for depthwise).
             let filter = op.packedWeights.map { [$0.kernelHeight, $0.kernelWidth, $0.inChannels] }
                 ?? Array(graph.values[node.inputs[1]].type.shape.prefix(3))

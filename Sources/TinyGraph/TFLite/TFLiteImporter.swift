@@ -69,6 +69,7 @@ extension TFLiteGraphBuilder {
         PadFolding.apply(to: &graph)
         InputAffineFolding.apply(to: &graph)
         EpilogueFusion.apply(to: &graph)
+        PoolFusion.apply(to: &graph)
         releaseUnusedConstants()
         graph.memoryLimit = options.memoryLimit
         return graph

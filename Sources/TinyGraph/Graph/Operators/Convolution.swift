@@ -38,6 +38,10 @@ struct ConvolutionOp: Equatable {
     /// frozen graphs); nil means the filter is a run-time input and the reference
     /// kernel runs.
     var packedWeights: PackedConvolutionWeights? = nil
+    /// Set by `PoolFusion`: the MaxPool that was the output's only reader now runs
+    /// inside this step (`SIMDConvolution.conv2DMaxPool`). The node's outputs are then
+    /// the pool's output and the ring of convolution rows it pools from.
+    var fusedPool: FusedMaxPool? = nil
 
     static func resolve(_ context: NodeContext) throws(TinyGraphError) -> ResolvedNode {
         let kind: Kind
@@ -133,6 +137,14 @@ struct ConvolutionOp: Equatable {
     }
 
     func execute(inputs: [TensorView], outputs: [TensorView]) {
+        if let pool = fusedPool, let packed = packedWeights {
+            let g = geometry(input: inputs[0].shape, filter: [packed.kernelHeight, packed.kernelWidth, packed.inChannels, packed.outChannels],
+                             output: pool.convolutionOutputShape)
+            SIMDConvolution.conv2DMaxPool(
+                input: inputs[0].floats, weights: packed, output: outputs[0].floats, ring: outputs[1].floats, geometry: g,
+                activation: activation, pool: pool.pooling.geometry(input: pool.convolutionOutputShape, output: outputs[0].shape))
+            return
+        }
         if let packed = packedWeights {
             let filter = [packed.kernelHeight, packed.kernelWidth, packed.inChannels, kind == .conv2D ? packed.outChannels : 1]
             let g = geometry(input: Self.imageShape(inputs[0].shape), filter: filter, output: Self.imageShape(outputs[0].shape))

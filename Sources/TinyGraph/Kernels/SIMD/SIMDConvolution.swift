@@ -20,118 +20,138 @@ enum SIMDConvolution {
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>,
         geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation
     ) {
-        let inChannels = g.inChannels
         let outChannels = g.outChannels
-        let taps = g.kernelHeight * g.kernelWidth
-        let block = pixelBlock
-        // Zeros stand in for input rows in the padding (a whole kernel row's worth).
-        let zeroCount = max(g.kernelWidth * inChannels, 1)
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
-        zeros.initialize(repeating: 0, count: zeroCount)
-        // Input pointer of every run for each pixel of the current block: rows[run * 4 + m].
-        let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: taps * block)
+        // Zeros stand in for input rows in the padding (a whole kernel row's worth);
+        // rows[run * 4 + m] is the input pointer of every run for each pixel of a block.
+        let (zeros, rows) = allocateRowWorkspace(g)
         defer {
             zeros.deallocate()
             rows.deallocate()
         }
+        for n in 0..<g.batch {
+            for oy in 0..<g.outHeight {
+                conv2DRow(input: input, weights: weights, rowOutput: output + ((n &* g.outHeight &+ oy) &* g.outWidth) &* outChannels,
+                          batch: n, row: oy, geometry: g, activation: activation, zeros: zeros, rows: rows)
+            }
+        }
+    }
+
+    /// Scratch for `conv2DRow`: a zero run (a whole kernel row's worth) and the run
+    /// pointer table. The caller deallocates both.
+    static func allocateRowWorkspace(_ g: ConvolutionGeometry) -> (zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>) {
+        let zeroCount = max(g.kernelWidth * g.inChannels, 1)
+        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
+        zeros.initialize(repeating: 0, count: zeroCount)
+        let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: g.kernelHeight * g.kernelWidth * pixelBlock)
+        return (zeros, rows)
+    }
+
+    /// One output row `oy` of image `n` (all its pixels and channels), written
+    /// contiguously from `rowOutput`: the body of `conv2D`, also called alone by
+    /// kernels that consume the output a few rows at a time (`conv2DMaxPool`).
+    @inline(__always)
+    static func conv2DRow(
+        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, rowOutput: UnsafeMutablePointer<Float>,
+        batch n: Int, row oy: Int, geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation,
+        zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>
+    ) {
+        let inChannels = g.inChannels
+        let outChannels = g.outChannels
+        let taps = g.kernelHeight * g.kernelWidth
+        let block = pixelBlock
         let panelCount = weights.panelCount
         let panelStride = weights.panelStride
         let panelWidth = PackedConvolutionWeights.panelWidth
-
-        for n in 0..<g.batch {
-            for oy in 0..<g.outHeight {
-                var firstX = 0
-                while firstX < g.outWidth {
-                    let valid = min(block, g.outWidth - firstX)
-                    // When every window of the block lies inside the input horizontally (and
-                    // taps are adjacent), the KW × C inputs under a kernel row are contiguous
-                    // in NHWC, in the packed weights' order: one run per kernel row.
-                    let leftmost = firstX &* g.strideW &- g.padLeft
-                    let rightmost = (firstX &+ valid &- 1) &* g.strideW &- g.padLeft &+ g.kernelWidth &- 1
-                    let merged = g.dilationW == 1 && leftmost >= 0 && rightmost < g.inWidth
-                    let runs = merged ? g.kernelHeight : taps
-                    let runLength = merged ? g.kernelWidth &* inChannels : inChannels
-                    // A short block repeats its last pixel; only valid pixels are stored.
-                    for m in 0..<block {
-                        let ox = firstX + min(m, valid - 1)
-                        for ky in 0..<g.kernelHeight {
-                            let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
-                            let rowInside = iy >= 0 && iy < g.inHeight
-                            if merged {
-                                let ix = ox &* g.strideW &- g.padLeft
-                                rows[ky &* block &+ m] = rowInside
-                                    ? input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* inChannels : UnsafePointer(zeros)
-                                continue
-                            }
-                            for kx in 0..<g.kernelWidth {
-                                let ix = ox &* g.strideW &- g.padLeft &+ kx &* g.dilationW
-                                let tap = ky &* g.kernelWidth &+ kx
-                                if rowInside && ix >= 0 && ix < g.inWidth {
-                                    rows[tap &* block &+ m] = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* inChannels
-                                } else {
-                                    rows[tap &* block &+ m] = UnsafePointer(zeros)
-                                }
-                            }
-                        }
-                    }
-                    let outputPixel = output + ((n &* g.outHeight &+ oy) &* g.outWidth &+ firstX) &* outChannels
-                    for panel in 0..<panelCount {
-                        let panelBase = UnsafePointer(weights.floats + panel &* panelStride)
-                        let channel = panel &* panelWidth
-                        let widthA = min(floatVectorWidth, outChannels &- channel)
-                        let widthB = min(floatVectorWidth, outChannels &- channel &- floatVectorWidth)
-                        if widthB <= 0 {
-                            // At most 16 real channels in this panel: skip the zero half.
-                            narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
-                                        outChannels: outChannels, width: widthA, valid: valid, activation)
-                            continue
-                        }
-                        #if arch(arm64)
-                        // Eight SIMD16 accumulators would fill all 32 NEON registers: two 4 × 16 passes.
-                        narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
-                                    outChannels: outChannels, width: widthA, valid: valid, activation)
-                        narrowPanel(panelBase + floatVectorWidth, rows, runs: runs, runLength: runLength,
-                                    outputPixel + (channel &+ floatVectorWidth), outChannels: outChannels, width: widthB,
-                                    valid: valid, activation)
+        var firstX = 0
+        while firstX < g.outWidth {
+            let valid = min(block, g.outWidth - firstX)
+            // When every window of the block lies inside the input horizontally (and
+            // taps are adjacent), the KW × C inputs under a kernel row are contiguous
+            // in NHWC, in the packed weights' order: one run per kernel row.
+            let leftmost = firstX &* g.strideW &- g.padLeft
+            let rightmost = (firstX &+ valid &- 1) &* g.strideW &- g.padLeft &+ g.kernelWidth &- 1
+            let merged = g.dilationW == 1 && leftmost >= 0 && rightmost < g.inWidth
+            let runs = merged ? g.kernelHeight : taps
+            let runLength = merged ? g.kernelWidth &* inChannels : inChannels
+            // A short block repeats its last pixel; only valid pixels are stored.
+            for m in 0..<block {
+                let ox = firstX + min(m, valid - 1)
+                for ky in 0..<g.kernelHeight {
+                    let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
+                    let rowInside = iy >= 0 && iy < g.inHeight
+                    if merged {
+                        let ix = ox &* g.strideW &- g.padLeft
+                        rows[ky &* block &+ m] = rowInside
+                            ? input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* inChannels : UnsafePointer(zeros)
                         continue
-                        #endif
-                        // Four pixels × two vectors of output channels: eight accumulators.
-                        var acc0a = loadVector(panelBase), acc0b = loadVector(panelBase + floatVectorWidth)
-                        var acc1a = acc0a, acc1b = acc0b
-                        var acc2a = acc0a, acc2b = acc0b
-                        var acc3a = acc0a, acc3b = acc0b
-                        var weightRow = panelBase + panelWidth
-                        for run in 0..<runs {
-                            let row0 = rows[run &* block]
-                            let row1 = rows[run &* block &+ 1]
-                            let row2 = rows[run &* block &+ 2]
-                            let row3 = rows[run &* block &+ 3]
-                            for c in 0..<runLength {
-                                let wa = loadVector(weightRow)
-                                let wb = loadVector(weightRow + floatVectorWidth)
-                                let x0 = FloatVector(repeating: row0[c])
-                                acc0a = multiplyAdd(acc0a, x0, wa)
-                                acc0b = multiplyAdd(acc0b, x0, wb)
-                                let x1 = FloatVector(repeating: row1[c])
-                                acc1a = multiplyAdd(acc1a, x1, wa)
-                                acc1b = multiplyAdd(acc1b, x1, wb)
-                                let x2 = FloatVector(repeating: row2[c])
-                                acc2a = multiplyAdd(acc2a, x2, wa)
-                                acc2b = multiplyAdd(acc2b, x2, wb)
-                                let x3 = FloatVector(repeating: row3[c])
-                                acc3a = multiplyAdd(acc3a, x3, wa)
-                                acc3b = multiplyAdd(acc3b, x3, wb)
-                                weightRow += panelWidth
-                            }
-                        }
-                        storePixel(acc0a, acc0b, outputPixel + channel, widthA, widthB, activation)
-                        if valid > 1 { storePixel(acc1a, acc1b, outputPixel + (outChannels &+ channel), widthA, widthB, activation) }
-                        if valid > 2 { storePixel(acc2a, acc2b, outputPixel + (2 &* outChannels &+ channel), widthA, widthB, activation) }
-                        if valid > 3 { storePixel(acc3a, acc3b, outputPixel + (3 &* outChannels &+ channel), widthA, widthB, activation) }
                     }
-                    firstX &+= block
+                    for kx in 0..<g.kernelWidth {
+                        let ix = ox &* g.strideW &- g.padLeft &+ kx &* g.dilationW
+                        let tap = ky &* g.kernelWidth &+ kx
+                        if rowInside && ix >= 0 && ix < g.inWidth {
+                            rows[tap &* block &+ m] = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* inChannels
+                        } else {
+                            rows[tap &* block &+ m] = UnsafePointer(zeros)
+                        }
+                    }
                 }
             }
+            let outputPixel = rowOutput + firstX &* outChannels
+            for panel in 0..<panelCount {
+                let panelBase = UnsafePointer(weights.floats + panel &* panelStride)
+                let channel = panel &* panelWidth
+                let widthA = min(floatVectorWidth, outChannels &- channel)
+                let widthB = min(floatVectorWidth, outChannels &- channel &- floatVectorWidth)
+                if widthB <= 0 {
+                    // At most 16 real channels in this panel: skip the zero half.
+                    narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                                outChannels: outChannels, width: widthA, valid: valid, activation)
+                    continue
+                }
+                #if arch(arm64)
+                // Eight SIMD16 accumulators would fill all 32 NEON registers: two 4 × 16 passes.
+                narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                            outChannels: outChannels, width: widthA, valid: valid, activation)
+                narrowPanel(panelBase + floatVectorWidth, rows, runs: runs, runLength: runLength,
+                            outputPixel + (channel &+ floatVectorWidth), outChannels: outChannels, width: widthB,
+                            valid: valid, activation)
+                continue
+                #endif
+                // Four pixels × two vectors of output channels: eight accumulators.
+                var acc0a = loadVector(panelBase), acc0b = loadVector(panelBase + floatVectorWidth)
+                var acc1a = acc0a, acc1b = acc0b
+                var acc2a = acc0a, acc2b = acc0b
+                var acc3a = acc0a, acc3b = acc0b
+                var weightRow = panelBase + panelWidth
+                for run in 0..<runs {
+                    let row0 = rows[run &* block]
+                    let row1 = rows[run &* block &+ 1]
+                    let row2 = rows[run &* block &+ 2]
+                    let row3 = rows[run &* block &+ 3]
+                    for c in 0..<runLength {
+                        let wa = loadVector(weightRow)
+                        let wb = loadVector(weightRow + floatVectorWidth)
+                        let x0 = FloatVector(repeating: row0[c])
+                        acc0a = multiplyAdd(acc0a, x0, wa)
+                        acc0b = multiplyAdd(acc0b, x0, wb)
+                        let x1 = FloatVector(repeating: row1[c])
+                        acc1a = multiplyAdd(acc1a, x1, wa)
+                        acc1b = multiplyAdd(acc1b, x1, wb)
+                        let x2 = FloatVector(repeating: row2[c])
+                        acc2a = multiplyAdd(acc2a, x2, wa)
+                        acc2b = multiplyAdd(acc2b, x2, wb)
+                        let x3 = FloatVector(repeating: row3[c])
+                        acc3a = multiplyAdd(acc3a, x3, wa)
+                        acc3b = multiplyAdd(acc3b, x3, wb)
+                        weightRow += panelWidth
+                    }
+                }
+                storePixel(acc0a, acc0b, outputPixel + channel, widthA, widthB, activation)
+                if valid > 1 { storePixel(acc1a, acc1b, outputPixel + (outChannels &+ channel), widthA, widthB, activation) }
+                if valid > 2 { storePixel(acc2a, acc2b, outputPixel + (2 &* outChannels &+ channel), widthA, widthB, activation) }
+                if valid > 3 { storePixel(acc3a, acc3b, outputPixel + (3 &* outChannels &+ channel), widthA, widthB, activation) }
+            }
+            firstX &+= block
         }
     }
 

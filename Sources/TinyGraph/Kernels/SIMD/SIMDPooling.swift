@@ -3,20 +3,48 @@
 enum SIMDPooling {
     @inline(never)
     static func maxPool(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: PoolingGeometry) {
-        forEachWindow(g) { outputPixel, y0, y1, x0, x1, n in
+        // The input rows under the current window row band.
+        let windowRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(g.windowHeight, 1))
+        defer { windowRows.deallocate() }
+        let rowStride = g.inWidth &* g.channels
+        for n in 0..<g.batch {
+            for oy in 0..<g.outHeight {
+                let yStart = oy &* g.strideH &- g.padTop
+                let y0 = max(yStart, 0)
+                let y1 = max(min(yStart &+ g.windowHeight, g.inHeight), y0)
+                for iy in y0..<y1 { windowRows[iy &- y0] = input + (n &* g.inHeight &+ iy) &* rowStride }
+                maxPoolRow(windowRows, rowCount: y1 &- y0, output + ((n &* g.outHeight &+ oy) &* g.outWidth) &* g.channels, geometry: g)
+            }
+        }
+    }
+
+    /// One output row of a max pool: `windowRows` points at the `rowCount` input rows
+    /// (each `inWidth` pixels of `channels`) under the window, top to bottom; an
+    /// empty window gives the lowest finite float, as in the reference kernel.
+    /// Shared by `maxPool` and the fused `conv2DMaxPool`, which passes rows of its ring.
+    @inline(__always)
+    static func maxPoolRow(
+        _ windowRows: UnsafePointer<UnsafePointer<Float>>, rowCount: Int, _ rowOutput: UnsafeMutablePointer<Float>,
+        geometry g: PoolingGeometry
+    ) {
+        for ox in 0..<g.outWidth {
+            let xStart = ox &* g.strideW &- g.padLeft
+            let x0 = max(xStart, 0)
+            let x1 = max(min(xStart &+ g.windowWidth, g.inWidth), x0)
             var channel = 0
             while channel < g.channels {
                 let width = min(floatVectorWidth, g.channels &- channel)
                 // TensorFlow's CPU kernel starts from the lowest finite float.
                 var best = FloatVector(repeating: -Float.greatestFiniteMagnitude)
-                for iy in y0..<y1 {
+                for row in 0..<rowCount {
+                    let rowBase = windowRows[row] + channel
                     for ix in x0..<x1 {
-                        let pixel = input + (((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* g.channels &+ channel)
+                        let pixel = rowBase + ix &* g.channels
                         let x = width == floatVectorWidth ? loadVector(pixel) : loadPartialVector(pixel, count: width)
                         best = best.replacing(with: x, where: x .> best)
                     }
                 }
-                SIMDConvolution.store(best, output + (outputPixel &* g.channels &+ channel), width: width)
+                SIMDConvolution.store(best, rowOutput + (ox &* g.channels &+ channel), width: width)
                 channel &+= floatVectorWidth
             }
         }

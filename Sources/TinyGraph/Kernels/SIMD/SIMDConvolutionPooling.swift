@@ -1,0 +1,51 @@
+/// Conv2D streamed into a MaxPool (`PoolFusion`): convolution rows are computed by
+/// the same row kernel as `conv2D` into a ring of `ringRowCount` rows, and each
+/// pool output row is taken, with `SIMDPooling.maxPoolRow`, from the ring rows
+/// under its window as soon as they exist. Every convolution row the pool reads is
+/// computed once; rows no window covers (pool stride above the window) are skipped.
+/// Results equal `conv2D` followed by `maxPool` exactly: same arithmetic per output,
+/// same window order.
+extension SIMDConvolution {
+    /// Rows the ring holds: one window's worth, or the whole output if smaller.
+    /// Rows under a window are consecutive, so `row % ringRowCount` never collides.
+    static func ringRowCount(poolWindowHeight: Int, convolutionHeight: Int) -> Int {
+        max(min(poolWindowHeight, convolutionHeight), 1)
+    }
+
+    /// `g` is the convolution (its output size is the pool's input size), `p` the
+    /// pool; `ring` holds `ringRowCount(...) × g.outWidth × g.outChannels` floats.
+    @inline(never)  // a symbol of its own, like conv2D
+    static func conv2DMaxPool(
+        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>,
+        ring: UnsafeMutablePointer<Float>, geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation,
+        pool p: PoolingGeometry
+    ) {
+        let ringRows = ringRowCount(poolWindowHeight: p.windowHeight, convolutionHeight: g.outHeight)
+        let rowFloats = g.outWidth &* g.outChannels
+        let (zeros, rows) = allocateRowWorkspace(g)
+        let windowRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(p.windowHeight, 1))
+        defer {
+            zeros.deallocate()
+            rows.deallocate()
+            windowRows.deallocate()
+        }
+        for n in 0..<g.batch {
+            var computed = 0  // convolution rows below this are done (or skipped)
+            for py in 0..<p.outHeight {
+                let yStart = py &* p.strideH &- p.padTop
+                let y0 = min(max(yStart, 0), g.outHeight)
+                let y1 = max(min(yStart &+ p.windowHeight, g.outHeight), y0)
+                var row = max(computed, y0)
+                while row < y1 {
+                    conv2DRow(input: input, weights: weights, rowOutput: ring + (row % ringRows) &* rowFloats,
+                              batch: n, row: row, geometry: g, activation: activation, zeros: zeros, rows: rows)
+                    row &+= 1
+                }
+                computed = max(computed, y1)
+                for iy in y0..<y1 { windowRows[iy &- y0] = UnsafePointer(ring + (iy % ringRows) &* rowFloats) }
+                SIMDPooling.maxPoolRow(windowRows, rowCount: y1 &- y0, output + ((n &* p.outHeight &+ py) &* p.outWidth) &* p.channels,
+                                       geometry: p)
+            }
+        }
+    }
+}
