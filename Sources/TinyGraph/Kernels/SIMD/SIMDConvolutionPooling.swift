@@ -23,7 +23,8 @@ extension SIMDConvolution {
         let ringRows = ringRowCount(poolWindowHeight: p.windowHeight, convolutionHeight: g.outHeight)
         let rowFloats = g.outWidth &* g.outChannels
         let (zeros, rows) = allocateRowWorkspace(g)
-        let windowRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(p.windowHeight, 1))
+        // A window never covers more rows than exist (a hostile file may declare a huge one).
+        let windowRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(min(p.windowHeight, g.outHeight), 1))
         defer {
             zeros.deallocate()
             rows.deallocate()

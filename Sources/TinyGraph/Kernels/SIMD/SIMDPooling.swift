@@ -3,8 +3,9 @@
 enum SIMDPooling {
     @inline(never)
     static func maxPool(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: PoolingGeometry) {
-        // The input rows under the current window row band.
-        let windowRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(g.windowHeight, 1))
+        // The input rows under the current window row band: never more than the input
+        // has, however large the declared window (a hostile file may ask for 2^30 rows).
+        let windowRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(min(g.windowHeight, g.inHeight), 1))
         defer { windowRows.deallocate() }
         let rowStride = g.inWidth &* g.channels
         for n in 0..<g.batch {
