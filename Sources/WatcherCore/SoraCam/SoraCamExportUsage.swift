@@ -3,32 +3,31 @@
 /// Stills and video share one budget (72 h of video a month by default); the API
 /// states it both ways: as frames (one still = one frame) and as seconds.
 public struct SoraCamExportUsage: Sendable, Equatable {
-    public struct Frames: Sendable, Equatable {
+    /// One way of counting the budget: in frames (`image`) or in seconds (`video`).
+    public struct Budget: Sendable, Equatable {
         public var limit: Int
         public var used: Int
         public var remaining: Int
-        /// Frames beyond the free allowance (0: no charge so far).
+        /// Units beyond the free allowance (0: no charge so far).
         public var billed: Int
         public init(limit: Int, used: Int, remaining: Int, billed: Int) {
             self.limit = limit
             self.used = used
             self.remaining = remaining
             self.billed = billed
+        }
+
+        /// `{"limitFrames", "usedFrames", "remainingFrames", "billedFrames"}` for unit `Frames`, likewise `Seconds`.
+        init?(json: JSONValue, unit: String) {
+            guard let limit = json["limit" + unit]?.intValue, let used = json["used" + unit]?.intValue,
+                let remaining = json["remaining" + unit]?.intValue
+            else { return nil }
+            self.init(limit: limit, used: used, remaining: remaining, billed: json["billed" + unit]?.intValue ?? 0)
         }
     }
 
-    public struct Seconds: Sendable, Equatable {
-        public var limit: Int
-        public var used: Int
-        public var remaining: Int
-        public var billed: Int
-        public init(limit: Int, used: Int, remaining: Int, billed: Int) {
-            self.limit = limit
-            self.used = used
-            self.remaining = remaining
-            self.billed = billed
-        }
-    }
+    public typealias Frames = Budget
+    public typealias Seconds = Budget
 
     public var deviceId: String
     /// `YYYYMM` of the month the figures are for.
@@ -46,17 +45,9 @@ public struct SoraCamExportUsage: Sendable, Equatable {
     }
 
     init?(json: JSONValue) {
-        guard let deviceId = json["deviceId"]?.stringValue, let image = json["image"], let video = json["video"],
-            let limitFrames = image["limitFrames"]?.intValue, let usedFrames = image["usedFrames"]?.intValue,
-            let remainingFrames = image["remainingFrames"]?.intValue,
-            let limitSeconds = video["limitSeconds"]?.intValue, let usedSeconds = video["usedSeconds"]?.intValue,
-            let remainingSeconds = video["remainingSeconds"]?.intValue
+        guard let deviceId = json["deviceId"]?.stringValue, let image = json["image"].flatMap({ Budget(json: $0, unit: "Frames") }),
+            let video = json["video"].flatMap({ Budget(json: $0, unit: "Seconds") })
         else { return nil }
-        self.init(
-            deviceId: deviceId, meteredYearMonth: json["meteredYearMonth"]?.stringValue ?? "",
-            image: Frames(limit: limitFrames, used: usedFrames, remaining: remainingFrames,
-                          billed: image["billedFrames"]?.intValue ?? 0),
-            video: Seconds(limit: limitSeconds, used: usedSeconds, remaining: remainingSeconds,
-                           billed: video["billedSeconds"]?.intValue ?? 0))
+        self.init(deviceId: deviceId, meteredYearMonth: json["meteredYearMonth"]?.stringValue ?? "", image: image, video: video)
     }
 }
