@@ -62,7 +62,7 @@ import Testing
                         fast.withUnsafeMutableBufferPointer { o in
                             if depthwise {
                                 ReferenceConvolution.depthwise(input: i.baseAddress!, filter: f.baseAddress!, output: r.baseAddress!, geometry: g)
-                                SIMDConvolution.depthwise(input: i.baseAddress!, weights: packed, output: o.baseAddress!, geometry: g, activation: activation)
+                                SIMDDepthwise.depthwise(input: i.baseAddress!, weights: packed, output: o.baseAddress!, geometry: g, activation: activation)
                             } else {
                                 ReferenceConvolution.conv2D(input: i.baseAddress!, filter: f.baseAddress!, output: r.baseAddress!, geometry: g)
                                 SIMDConvolution.conv2D(input: i.baseAddress!, weights: packed, output: o.baseAddress!, geometry: g, activation: activation)

@@ -85,7 +85,7 @@
         input: UnsafePointer<Float>, weights: PackedWeights, output: UnsafeMutablePointer<Float>, shape: ConvolutionShape,
         activation: Activation
     ) {
-        SIMDConvolution.depthwise(input: input, weights: weights.packed, output: output, geometry: shape.geometry, activation: activation.op)
+        SIMDDepthwise.depthwise(input: input, weights: weights.packed, output: output, geometry: shape.geometry, activation: activation.op)
     }
 
     /// The reference Conv2D on the unpacked HWIO filter, without bias or activation.

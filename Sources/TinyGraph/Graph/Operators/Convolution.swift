@@ -152,7 +152,7 @@ struct ConvolutionOp: Equatable {
             case .conv2D:
                 SIMDConvolution.conv2D(input: inputs[0].floats, weights: packed, output: outputs[0].floats, geometry: g, activation: activation)
             case .depthwise:
-                SIMDConvolution.depthwise(input: inputs[0].floats, weights: packed, output: outputs[0].floats, geometry: g, activation: activation)
+                SIMDDepthwise.depthwise(input: inputs[0].floats, weights: packed, output: outputs[0].floats, geometry: g, activation: activation)
             }
             return
         }

@@ -11,7 +11,7 @@ let floatVectorWidth = 16
 /// GFLOP/s in a portable build; equal speed with `-target-cpu haswell` or native).
 @inline(__always)
 func multiplyAdd(_ acc: FloatVector, _ a: FloatVector, _ b: FloatVector) -> FloatVector {
-    #if arch(arm64)
+    #if arch(arm64) || TINYGRAPH_FMA
     return acc.addingProduct(a, b)
     #else
     return acc + a * b

@@ -13,7 +13,11 @@
 /// that build runs at about 30 GFLOP/s and the documented release build uses the
 /// host's vector ISA.
 enum SIMDConvolution {
+    #if TINYGRAPH_AVX512
+    static let pixelBlock = 8
+    #else
     static let pixelBlock = 4
+    #endif
 
     @inline(never)  // a symbol of its own: profiles and the arm64 disassembly check find it
     static func conv2D(
@@ -108,6 +112,11 @@ enum SIMDConvolution {
                                 outChannels: outChannels, width: widthA, valid: valid, activation)
                     continue
                 }
+                #if TINYGRAPH_AVX512
+                widePanel8(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                           outChannels: outChannels, widthA: widthA, widthB: widthB, valid: valid, activation)
+                continue
+                #endif
                 #if arch(arm64)
                 // Eight SIMD16 accumulators would fill all 32 NEON registers: two 4 × 16 passes.
                 narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
@@ -155,6 +164,78 @@ enum SIMDConvolution {
         }
     }
 
+    #if TINYGRAPH_AVX512
+    /// Eight pixels × 32 channels: sixteen zmm accumulators of AVX-512's 32.
+    @inline(__always)
+    static func widePanel8(
+        _ panelBase: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>, runs: Int, runLength: Int,
+        _ output: UnsafeMutablePointer<Float>, outChannels: Int, widthA: Int, widthB: Int, valid: Int,
+        _ activation: ConvolutionOp.Activation
+    ) {
+        let panelWidth = PackedConvolutionWeights.panelWidth
+        let block = pixelBlock
+        var a0 = loadVector(panelBase), b0 = loadVector(panelBase + floatVectorWidth)
+        var a1 = a0, b1 = b0, a2 = a0, b2 = b0, a3 = a0, b3 = b0
+        var a4 = a0, b4 = b0, a5 = a0, b5 = b0, a6 = a0, b6 = b0, a7 = a0, b7 = b0
+        var weightRow = panelBase + panelWidth
+        for run in 0..<runs {
+            let r = rows + run &* block
+            let row0 = r[0], row1 = r[1], row2 = r[2], row3 = r[3]
+            let row4 = r[4], row5 = r[5], row6 = r[6], row7 = r[7]
+            for c in 0..<runLength {
+                let wa = loadVector(weightRow)
+                let wb = loadVector(weightRow + floatVectorWidth)
+                var x = FloatVector(repeating: row0[c])
+                a0 = multiplyAdd(a0, x, wa); b0 = multiplyAdd(b0, x, wb)
+                x = FloatVector(repeating: row1[c])
+                a1 = multiplyAdd(a1, x, wa); b1 = multiplyAdd(b1, x, wb)
+                x = FloatVector(repeating: row2[c])
+                a2 = multiplyAdd(a2, x, wa); b2 = multiplyAdd(b2, x, wb)
+                x = FloatVector(repeating: row3[c])
+                a3 = multiplyAdd(a3, x, wa); b3 = multiplyAdd(b3, x, wb)
+                x = FloatVector(repeating: row4[c])
+                a4 = multiplyAdd(a4, x, wa); b4 = multiplyAdd(b4, x, wb)
+                x = FloatVector(repeating: row5[c])
+                a5 = multiplyAdd(a5, x, wa); b5 = multiplyAdd(b5, x, wb)
+                x = FloatVector(repeating: row6[c])
+                a6 = multiplyAdd(a6, x, wa); b6 = multiplyAdd(b6, x, wb)
+                x = FloatVector(repeating: row7[c])
+                a7 = multiplyAdd(a7, x, wa); b7 = multiplyAdd(b7, x, wb)
+                weightRow += panelWidth
+            }
+        }
+        if valid == block && widthB == floatVectorWidth {
+            // The common case: whole block, whole panel, no partial stores.
+            let stride = outChannels
+            storeVector(activate(a0, activation), output)
+            storeVector(activate(b0, activation), output + floatVectorWidth)
+            storeVector(activate(a1, activation), output + stride)
+            storeVector(activate(b1, activation), output + (stride &+ floatVectorWidth))
+            storeVector(activate(a2, activation), output + 2 &* stride)
+            storeVector(activate(b2, activation), output + (2 &* stride &+ floatVectorWidth))
+            storeVector(activate(a3, activation), output + 3 &* stride)
+            storeVector(activate(b3, activation), output + (3 &* stride &+ floatVectorWidth))
+            storeVector(activate(a4, activation), output + 4 &* stride)
+            storeVector(activate(b4, activation), output + (4 &* stride &+ floatVectorWidth))
+            storeVector(activate(a5, activation), output + 5 &* stride)
+            storeVector(activate(b5, activation), output + (5 &* stride &+ floatVectorWidth))
+            storeVector(activate(a6, activation), output + 6 &* stride)
+            storeVector(activate(b6, activation), output + (6 &* stride &+ floatVectorWidth))
+            storeVector(activate(a7, activation), output + 7 &* stride)
+            storeVector(activate(b7, activation), output + (7 &* stride &+ floatVectorWidth))
+            return
+        }
+        storePixel(a0, b0, output, widthA, widthB, activation)
+        if valid > 1 { storePixel(a1, b1, output + outChannels, widthA, widthB, activation) }
+        if valid > 2 { storePixel(a2, b2, output + 2 &* outChannels, widthA, widthB, activation) }
+        if valid > 3 { storePixel(a3, b3, output + 3 &* outChannels, widthA, widthB, activation) }
+        if valid > 4 { storePixel(a4, b4, output + 4 &* outChannels, widthA, widthB, activation) }
+        if valid > 5 { storePixel(a5, b5, output + 5 &* outChannels, widthA, widthB, activation) }
+        if valid > 6 { storePixel(a6, b6, output + 6 &* outChannels, widthA, widthB, activation) }
+        if valid > 7 { storePixel(a7, b7, output + 7 &* outChannels, widthA, widthB, activation) }
+    }
+    #endif
+
     /// Four pixels × one vector of output channels over 16 lanes of each 32-wide
     /// weight row: a panel with at most 16 real channels, or one half of a panel on
     /// arm64 (`panelBase` then points at the half's first lane).
@@ -165,6 +246,36 @@ enum SIMDConvolution {
     ) {
         let panelWidth = PackedConvolutionWeights.panelWidth
         let block = pixelBlock
+        #if TINYGRAPH_AVX512
+        var acc0 = loadVector(panelBase)
+        var acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0
+        var weightRow = panelBase + panelWidth
+        for run in 0..<runs {
+            let r = rows + run &* block
+            let row0 = r[0], row1 = r[1], row2 = r[2], row3 = r[3]
+            let row4 = r[4], row5 = r[5], row6 = r[6], row7 = r[7]
+            for c in 0..<runLength {
+                let w = loadVector(weightRow)
+                acc0 = multiplyAdd(acc0, FloatVector(repeating: row0[c]), w)
+                acc1 = multiplyAdd(acc1, FloatVector(repeating: row1[c]), w)
+                acc2 = multiplyAdd(acc2, FloatVector(repeating: row2[c]), w)
+                acc3 = multiplyAdd(acc3, FloatVector(repeating: row3[c]), w)
+                acc4 = multiplyAdd(acc4, FloatVector(repeating: row4[c]), w)
+                acc5 = multiplyAdd(acc5, FloatVector(repeating: row5[c]), w)
+                acc6 = multiplyAdd(acc6, FloatVector(repeating: row6[c]), w)
+                acc7 = multiplyAdd(acc7, FloatVector(repeating: row7[c]), w)
+                weightRow += panelWidth
+            }
+        }
+        store(activate(acc0, activation), output, width: width)
+        if valid > 1 { store(activate(acc1, activation), output + outChannels, width: width) }
+        if valid > 2 { store(activate(acc2, activation), output + 2 &* outChannels, width: width) }
+        if valid > 3 { store(activate(acc3, activation), output + 3 &* outChannels, width: width) }
+        if valid > 4 { store(activate(acc4, activation), output + 4 &* outChannels, width: width) }
+        if valid > 5 { store(activate(acc5, activation), output + 5 &* outChannels, width: width) }
+        if valid > 6 { store(activate(acc6, activation), output + 6 &* outChannels, width: width) }
+        if valid > 7 { store(activate(acc7, activation), output + 7 &* outChannels, width: width) }
+        #else
         var acc0 = loadVector(panelBase)
         var acc1 = acc0
         var acc2 = acc0
@@ -188,6 +299,7 @@ enum SIMDConvolution {
         if valid > 1 { store(activate(acc1, activation), output + outChannels, width: width) }
         if valid > 2 { store(activate(acc2, activation), output + 2 &* outChannels, width: width) }
         if valid > 3 { store(activate(acc3, activation), output + 3 &* outChannels, width: width) }
+        #endif
     }
 
     /// One pixel's two output vectors; the second may be partial or absent (width ≤ 0).
@@ -206,101 +318,6 @@ enum SIMDConvolution {
             storeVector(vector, pointer)
         } else {
             storePartialVector(vector, pointer, count: width)
-        }
-    }
-
-    /// Depthwise convolution with multiplier 1: blocks of 4 output pixels of a row ×
-    /// 16 channels in four independent accumulators where the block's windows lie
-    /// inside the input horizontally; a checked one-pixel path at the edges.
-    @inline(never)
-    static func depthwise(
-        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>,
-        geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation
-    ) {
-        let channels = g.inChannels
-        let padded = weights.paddedChannels
-        let packed = UnsafePointer(weights.floats)
-        let span = (g.kernelWidth &- 1) &* g.dilationW
-        for n in 0..<g.batch {
-            for oy in 0..<g.outHeight {
-                var ox = 0
-                while ox < g.outWidth {
-                    let firstX = ox &* g.strideW &- g.padLeft
-                    let lastX = (ox &+ 3) &* g.strideW &- g.padLeft &+ span
-                    let outputPixel = output + (((n &* g.outHeight &+ oy) &* g.outWidth &+ ox) &* channels)
-                    guard ox &+ 4 <= g.outWidth, firstX >= 0, lastX < g.inWidth else {
-                        depthwisePixel(input, packed, outputPixel, n, oy, ox, g, padded, activation)
-                        ox &+= 1
-                        continue
-                    }
-                    let pixelStride = g.strideW &* channels
-                    var channel = 0
-                    while channel < channels {
-                        let width = min(floatVectorWidth, channels &- channel)
-                        var acc0 = loadVector(packed + channel)
-                        var acc1 = acc0
-                        var acc2 = acc0
-                        var acc3 = acc0
-                        for ky in 0..<g.kernelHeight {
-                            let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
-                            if iy < 0 || iy >= g.inHeight { continue }
-                            let rowOffset: Int = ((n &* g.inHeight &+ iy) &* g.inWidth &+ firstX) &* channels &+ channel
-                            for kx in 0..<g.kernelWidth {
-                                let weightOffset: Int = padded &* (1 &+ ky &* g.kernelWidth &+ kx) &+ channel
-                                let w = loadVector(packed + weightOffset)
-                                let p0 = input + (rowOffset &+ kx &* g.dilationW &* channels)
-                                if width == floatVectorWidth {
-                                    acc0 = multiplyAdd(acc0, loadVector(p0), w)
-                                    acc1 = multiplyAdd(acc1, loadVector(p0 + pixelStride), w)
-                                    acc2 = multiplyAdd(acc2, loadVector(p0 + 2 &* pixelStride), w)
-                                    acc3 = multiplyAdd(acc3, loadVector(p0 + 3 &* pixelStride), w)
-                                } else {
-                                    acc0 = multiplyAdd(acc0, loadPartialVector(p0, count: width), w)
-                                    acc1 = multiplyAdd(acc1, loadPartialVector(p0 + pixelStride, count: width), w)
-                                    acc2 = multiplyAdd(acc2, loadPartialVector(p0 + 2 &* pixelStride, count: width), w)
-                                    acc3 = multiplyAdd(acc3, loadPartialVector(p0 + 3 &* pixelStride, count: width), w)
-                                }
-                            }
-                        }
-                        let out = outputPixel + channel
-                        store(activate(acc0, activation), out, width: width)
-                        store(activate(acc1, activation), out + channels, width: width)
-                        store(activate(acc2, activation), out + 2 &* channels, width: width)
-                        store(activate(acc3, activation), out + 3 &* channels, width: width)
-                        channel &+= floatVectorWidth
-                    }
-                    ox &+= 4
-                }
-            }
-        }
-    }
-
-    /// One output pixel of a depthwise convolution, every tap bounds-checked.
-    @inline(__always)
-    private static func depthwisePixel(
-        _ input: UnsafePointer<Float>, _ packed: UnsafePointer<Float>, _ outputPixel: UnsafeMutablePointer<Float>,
-        _ n: Int, _ oy: Int, _ ox: Int, _ g: ConvolutionGeometry, _ padded: Int, _ activation: ConvolutionOp.Activation
-    ) {
-        let channels = g.inChannels
-        var channel = 0
-        while channel < channels {
-            let width = min(floatVectorWidth, channels &- channel)
-            var acc = loadVector(packed + channel)
-            for ky in 0..<g.kernelHeight {
-                let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
-                if iy < 0 || iy >= g.inHeight { continue }
-                for kx in 0..<g.kernelWidth {
-                    let ix = ox &* g.strideW &- g.padLeft &+ kx &* g.dilationW
-                    if ix < 0 || ix >= g.inWidth { continue }
-                    let pixelIndex: Int = ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* channels &+ channel
-                    let weightIndex: Int = padded &* (1 &+ ky &* g.kernelWidth &+ kx) &+ channel
-                    let pixel = input + pixelIndex
-                    let x = width == floatVectorWidth ? loadVector(pixel) : loadPartialVector(pixel, count: width)
-                    acc = multiplyAdd(acc, x, loadVector(packed + weightIndex))
-                }
-            }
-            store(activate(acc, activation), outputPixel + channel, width: width)
-            channel &+= floatVectorWidth
         }
     }
 }
