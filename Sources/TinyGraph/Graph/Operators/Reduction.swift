@@ -96,6 +96,10 @@ enum ReductionOp {
         let output = outputs[0]
         switch self {
         case .reduce(let kind, let axes, _):
+            if input.dtype == .float32, kind != .max, let blocks = SIMDReduction.blocks(shape: input.shape, axes: axes) {
+                SIMDReduction.sum(input.floats, to: output.floats, blocks, mean: kind == .mean)
+                return
+            }
             let layout = ReferenceReduction.Layout(shape: input.shape, reducedAxes: axes)
             switch input.dtype {
             case .float32: ReferenceReduction.reduce(kind, input.floats, output.floats, layout)
