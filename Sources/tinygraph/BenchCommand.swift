@@ -130,6 +130,7 @@ struct BenchReport {
             "compute   \(fixed(gigaflops, 1)) GFLOP/s (\(InspectReport.grouped(multiplyAdds)) multiply-adds)",
             "memory    weights \(InspectReport.bytes(weightBytes)), arena \(InspectReport.bytes(arenaBytes)), peak RSS \(InspectReport.bytes(peakResidentBytes))",
             "load      \(fixed(loadMilliseconds, 1)) ms",
+            "kernels   \(KernelConfiguration.summary)",
             "time per op type (mean of up to 10 profiled runs):",
         ]
         let total = ops.reduce(0) { $0 + $1.milliseconds }
@@ -157,6 +158,7 @@ struct BenchReport {
             ("arena_bytes", .int(arenaBytes)),
             ("weight_bytes", .int(weightBytes)),
             ("peak_rss_bytes", .int(peakResidentBytes)),
+            ("kernels", .string(KernelConfiguration.summary)),
             ("ops", .array(ops.map { .object([("op", .string($0.op)), ("count", .int($0.count)), ("ms", .double($0.milliseconds))]) })),
             ("steps", .array(slowestSteps.map {
                 .object([("name", .string($0.step.name)), ("op", .string($0.step.opType)), ("ms", .double($0.milliseconds)),

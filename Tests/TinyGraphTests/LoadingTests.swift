@@ -10,17 +10,21 @@ import Testing
         let fileBytes = try Fixtures.bytes(Fixtures.realExport + "/model.pb").count
         var packedFilterBytes = 0
         for node in model.graph.nodes {
-            if case .convolution(let op) = node.operation, let packed = op.packedWeights {
+            for op in node.operation.convolutions {
+                guard let packed = op.packedWeights else { continue }
                 packedFilterBytes += packed.kernelHeight * packed.kernelWidth * packed.inChannels * packed.outChannels * 4
             }
         }
         print("copied from file: \(model.graph.bytesCopiedFromFile) bytes; packed filters: \(packedFilterBytes) bytes; file: \(fileBytes) bytes")
-        // 25 convolutions, all packed (conv1 runs with pool1 as one step).
-        #expect(model.summary.runtimeOpCounts["Conv2D"] == 24)
+        // 25 convolutions, all packed (conv1 runs with pool1 as one step, each fire
+        // module's two expands inside its concatenation).
+        #expect(model.summary.runtimeOpCounts["Conv2D"] == 8)
+        #expect(model.summary.runtimeOpCounts["Conv2D+ConcatV2"] == 8)
+        // The 25 plus the classifier's MatMul, which runs as a 1×1 convolution.
+        #expect(model.graph.nodes.reduce(0) { $0 + $1.operation.convolutions.count } == 26)
         #expect(model.summary.runtimeOpCounts["Conv2D+MaxPool"] == 1)
         #expect(model.graph.nodes.allSatisfy { node in
-            guard case .convolution(let op) = node.operation else { return true }
-            return op.packedWeights != nil
+            node.operation.convolutions.allSatisfy { $0.packedWeights != nil }
         })
         // Filter bytes plus copied bytes fit in the file once: nothing was copied twice.
         #expect(packedFilterBytes + model.graph.bytesCopiedFromFile <= fileBytes)

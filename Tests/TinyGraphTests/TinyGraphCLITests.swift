@@ -65,7 +65,8 @@ import Testing
         let steps = try #require(json["steps"] as? [[String: Any]])
         let ops = try #require(json["ops"] as? [[String: Any]])
         #expect(steps.count == ops.reduce(0) { $0 + ($1["count"] as? Int ?? 0) })
-        #expect(steps.filter { $0["op"] as? String == "Conv2D" }.count == 24)
+        #expect(steps.filter { $0["op"] as? String == "Conv2D" }.count == 8)
+        #expect(steps.filter { $0["op"] as? String == "Conv2D+ConcatV2" }.count == 8)
         #expect(steps.filter { $0["op"] as? String == "Conv2D+MaxPool" }.count == 1)
     }
 

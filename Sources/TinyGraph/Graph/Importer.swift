@@ -278,6 +278,7 @@ struct Importer {
         InputAffineFolding.apply(to: &graph)
         EpilogueFusion.apply(to: &graph)
         PoolFusion.apply(to: &graph)
+        ConcatFusion.apply(to: &graph)
         Self.releaseUnusedConstants(&graph)
         graph.memoryLimit = options.memoryLimit
         return graph

@@ -10,6 +10,18 @@ enum Operation {
     case elementwise(ElementwiseOp)
     case reduction(ReductionOp)
     case layout(LayoutOp)
+    /// Made by `ConcatFusion`, never by the importer.
+    case channelConcat(ChannelConcatOp)
+
+    /// The convolutions the step runs: one for a convolution, those computed inside
+    /// a fused concatenation, else none (weight counts look here).
+    var convolutions: [ConvolutionOp] {
+        switch self {
+        case .convolution(let op): return [op]
+        case .channelConcat(let op): return op.convolutions.map(\.op)
+        default: return []
+        }
+    }
 
     /// Runs the reference kernel. Shapes were checked at import, so this cannot fail.
     func execute(inputs: [TensorView], outputs: [TensorView]) {
@@ -22,6 +34,7 @@ enum Operation {
         case .elementwise(let op): op.execute(inputs: inputs, outputs: outputs)
         case .reduction(let op): op.execute(inputs: inputs, outputs: outputs)
         case .layout(let op): op.execute(inputs: inputs, outputs: outputs)
+        case .channelConcat(let op): op.execute(inputs: inputs, outputs: outputs)
         }
     }
 }

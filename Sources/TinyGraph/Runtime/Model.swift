@@ -48,7 +48,7 @@ public final class Model {
         var constantBytes = 0
         for value in graph.values { if let constant = value.constant { constantBytes += constant.byteCount } }
         for node in graph.nodes {
-            if case .convolution(let op) = node.operation, let packed = op.packedWeights { constantBytes += packed.storage.byteCount }
+            for op in node.operation.convolutions { constantBytes += op.packedWeights?.storage.byteCount ?? 0 }
         }
         guard memoryPlan.arenaByteCount <= graph.memoryLimit - constantBytes else {
             throw TinyGraphError(.invalidShape, field: "memoryLimit",

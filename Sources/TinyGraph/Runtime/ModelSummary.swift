@@ -37,10 +37,12 @@ extension Model {
         for node in graph.nodes {
             // Filters packed at load live in the op, not in a constant value, with the
             // bias (folded BiasAdd, batch norm) beside them.
-            guard case .convolution(let op) = node.operation, let packed = op.packedWeights else { continue }
-            parameterCount += packed.kernelHeight * packed.kernelWidth * packed.inChannels * (op.kind == .conv2D ? packed.outChannels : 1)
-            parameterCount += packed.outChannels
-            weightBytes += packed.storage.byteCount
+            for op in node.operation.convolutions {
+                guard let packed = op.packedWeights else { continue }
+                parameterCount += packed.kernelHeight * packed.kernelWidth * packed.inChannels * (op.kind == .conv2D ? packed.outChannels : 1)
+                parameterCount += packed.outChannels
+                weightBytes += packed.storage.byteCount
+            }
         }
         for id in constantIDs {
             let type = graph.values[id].type
@@ -65,6 +67,12 @@ extension Model {
             let filter = op.packedWeights.map { [$0.kernelHeight, $0.kernelWidth, $0.inChannels] }
                 ?? Array(graph.values[node.inputs[1]].type.shape.prefix(3))
             return outputCount * filter[0] * filter[1] * (op.kind == .conv2D ? filter[2] : 1)
+        case .channelConcat(let op):
+            // Each convolution computed in place, counted as if it ran alone.
+            return op.convolutions.reduce(0) { sum, part in
+                let filter = part.op.packedWeights.map { [$0.kernelHeight, $0.kernelWidth, $0.inChannels] } ?? [0, 0, 0]
+                return sum + TensorType(.float32, part.outputShape).elementCount * filter[0] * filter[1] * filter[2]
+            }
         case .matMul:
             // Each output element is a dot product over the inner dimension.
             let a = graph.values[node.inputs[0]].type

@@ -70,6 +70,7 @@ extension TFLiteGraphBuilder {
         InputAffineFolding.apply(to: &graph)
         EpilogueFusion.apply(to: &graph)
         PoolFusion.apply(to: &graph)
+        ConcatFusion.apply(to: &graph)
         releaseUnusedConstants()
         graph.memoryLimit = options.memoryLimit
         return graph

@@ -136,6 +136,19 @@ struct ConvolutionOp: Equatable {
             padTop: padTop, padLeft: padLeft)
     }
 
+    /// A packed Conv2D whose output pixels lie `outputPixelStride` floats apart (a
+    /// channel slice of a concatenation, `ChannelConcatOp`); `outputShape` is the
+    /// slice's [N, H, W, channels].
+    func executeConv2D(input: TensorView, output: UnsafeMutablePointer<Float>, outputShape: [Int], outputPixelStride: Int) {
+        guard let packed = packedWeights, kind == .conv2D, fusedPool == nil else {
+            preconditionFailure("ConcatFusion only places packed, unfused Conv2D steps in a concatenation")
+        }
+        let filter = [packed.kernelHeight, packed.kernelWidth, packed.inChannels, packed.outChannels]
+        SIMDConvolution.conv2D(input: input.floats, weights: packed, output: output,
+                               geometry: geometry(input: input.shape, filter: filter, output: outputShape),
+                               activation: activation, outputPixelStride: outputPixelStride)
+    }
+
     func execute(inputs: [TensorView], outputs: [TensorView]) {
         if let pool = fusedPool, let packed = packedWeights {
             let g = geometry(input: inputs[0].shape, filter: [packed.kernelHeight, packed.kernelWidth, packed.inChannels, packed.outChannels],

@@ -19,24 +19,51 @@ enum SIMDConvolution {
     static let pixelBlock = 4
     #endif
 
+    /// Above this many bytes of packed weights, `conv2D` runs the output channels in
+    /// groups of panels this size, each over every pixel, so a group is read from
+    /// memory once and then reused from L2 (Zen 5 and most ARM cores have 1 MB of L2
+    /// per core or less; MobileNetV2's last 1×1 conv has 1.6 MB of weights).
+    static let panelGroupBytes = 256 * 1024
+
     @inline(never)  // a symbol of its own: profiles and the arm64 disassembly check find it
     static func conv2D(
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>,
-        geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation
+        geometry: ConvolutionGeometry, activation: ConvolutionOp.Activation, outputPixelStride: Int? = nil
     ) {
-        let outChannels = g.outChannels
+        // Floats from one output pixel to the next: the channel count, or more when the
+        // output is a channel slice of a wider tensor (a ConcatV2 input written in place).
+        let pixelStride = outputPixelStride ?? geometry.outChannels
+        var g = geometry
+        if g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
+            && g.outHeight == g.inHeight && g.outWidth == g.inWidth {
+            // A pointwise conv is a matrix product over all pixels: one long row, so
+            // pixel blocks never end half-empty at the end of a short image row.
+            let pixels = g.batch &* g.inHeight &* g.inWidth
+            g = ConvolutionGeometry(
+                batch: 1, inHeight: 1, inWidth: pixels, inChannels: g.inChannels, kernelHeight: 1, kernelWidth: 1,
+                outHeight: 1, outWidth: pixels, outChannels: g.outChannels, strideH: 1, strideW: 1,
+                dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0)
+        }
         // Zeros stand in for input rows in the padding (a whole kernel row's worth);
-        // rows[run * 4 + m] is the input pointer of every run for each pixel of a block.
+        // rows[run * pixelBlock + m] is the input pointer of every run for each pixel of a block.
         let (zeros, rows) = allocateRowWorkspace(g)
         defer {
             zeros.deallocate()
             rows.deallocate()
         }
-        for n in 0..<g.batch {
-            for oy in 0..<g.outHeight {
-                conv2DRow(input: input, weights: weights, rowOutput: output + ((n &* g.outHeight &+ oy) &* g.outWidth) &* outChannels,
-                          batch: n, row: oy, geometry: g, activation: activation, zeros: zeros, rows: rows)
+        let panelBytes = max(weights.panelStride &* 4, 1)
+        let groupPanels = max(panelGroupBytes / panelBytes, 1)
+        var firstPanel = 0
+        while firstPanel < weights.panelCount {
+            let panels = firstPanel..<min(firstPanel &+ groupPanels, weights.panelCount)
+            for n in 0..<g.batch {
+                for oy in 0..<g.outHeight {
+                    conv2DRow(input: input, weights: weights, panels: panels,
+                              rowOutput: output + ((n &* g.outHeight &+ oy) &* g.outWidth) &* pixelStride,
+                              pixelStride: pixelStride, batch: n, row: oy, geometry: g, activation: activation, zeros: zeros, rows: rows)
+                }
             }
+            firstPanel = panels.upperBound
         }
     }
 
@@ -50,22 +77,18 @@ enum SIMDConvolution {
         return (zeros, rows)
     }
 
-    /// One output row `oy` of image `n` (all its pixels and channels), written
-    /// contiguously from `rowOutput`: the body of `conv2D`, also called alone by
-    /// kernels that consume the output a few rows at a time (`conv2DMaxPool`).
+    /// One output row `oy` of image `n` (all its pixels, the channels of `panels`),
+    /// written from `rowOutput`: the body of `conv2D`, also called alone by kernels
+    /// that consume the output a few rows at a time (`conv2DMaxPool`).
     @inline(__always)
     static func conv2DRow(
-        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, rowOutput: UnsafeMutablePointer<Float>,
-        batch n: Int, row oy: Int, geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation,
+        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, panels: Range<Int>, rowOutput: UnsafeMutablePointer<Float>,
+        pixelStride: Int, batch n: Int, row oy: Int, geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation,
         zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>
     ) {
         let inChannels = g.inChannels
-        let outChannels = g.outChannels
         let taps = g.kernelHeight * g.kernelWidth
         let block = pixelBlock
-        let panelCount = weights.panelCount
-        let panelStride = weights.panelStride
-        let panelWidth = PackedConvolutionWeights.panelWidth
         var firstX = 0
         while firstX < g.outWidth {
             let valid = min(block, g.outWidth - firstX)
@@ -78,90 +101,121 @@ enum SIMDConvolution {
             let runs = merged ? g.kernelHeight : taps
             let runLength = merged ? g.kernelWidth &* inChannels : inChannels
             // A short block repeats its last pixel; only valid pixels are stored.
-            for m in 0..<block {
-                let ox = firstX + min(m, valid - 1)
+            if merged {
+                // One pointer per kernel row and pixel: the row's base plus the pixel's column.
+                let pixelStep = g.strideW &* inChannels
                 for ky in 0..<g.kernelHeight {
                     let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
-                    let rowInside = iy >= 0 && iy < g.inHeight
-                    if merged {
-                        let ix = ox &* g.strideW &- g.padLeft
-                        rows[ky &* block &+ m] = rowInside
-                            ? input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* inChannels : UnsafePointer(zeros)
+                    let entries = rows + ky &* block
+                    guard iy >= 0 && iy < g.inHeight else {
+                        for m in 0..<block { entries[m] = UnsafePointer(zeros) }
                         continue
                     }
-                    for kx in 0..<g.kernelWidth {
-                        let ix = ox &* g.strideW &- g.padLeft &+ kx &* g.dilationW
-                        let tap = ky &* g.kernelWidth &+ kx
-                        if rowInside && ix >= 0 && ix < g.inWidth {
-                            rows[tap &* block &+ m] = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* inChannels
-                        } else {
-                            rows[tap &* block &+ m] = UnsafePointer(zeros)
+                    let first = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ leftmost) &* inChannels
+                    for m in 0..<block { entries[m] = first + min(m, valid &- 1) &* pixelStep }
+                }
+            } else {
+                for m in 0..<block {
+                    let ox = firstX + min(m, valid - 1)
+                    for ky in 0..<g.kernelHeight {
+                        let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
+                        let rowInside = iy >= 0 && iy < g.inHeight
+                        for kx in 0..<g.kernelWidth {
+                            let ix = ox &* g.strideW &- g.padLeft &+ kx &* g.dilationW
+                            let tap = ky &* g.kernelWidth &+ kx
+                            if rowInside && ix >= 0 && ix < g.inWidth {
+                                rows[tap &* block &+ m] = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* inChannels
+                            } else {
+                                rows[tap &* block &+ m] = UnsafePointer(zeros)
+                            }
                         }
                     }
                 }
             }
-            let outputPixel = rowOutput + firstX &* outChannels
-            for panel in 0..<panelCount {
-                let panelBase = UnsafePointer(weights.floats + panel &* panelStride)
-                let channel = panel &* panelWidth
-                let widthA = min(floatVectorWidth, outChannels &- channel)
-                let widthB = min(floatVectorWidth, outChannels &- channel &- floatVectorWidth)
-                if widthB <= 0 {
-                    // At most 16 real channels in this panel: skip the zero half.
-                    narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
-                                outChannels: outChannels, width: widthA, valid: valid, activation)
-                    continue
-                }
-                #if TINYGRAPH_AVX512
-                widePanel8(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
-                           outChannels: outChannels, widthA: widthA, widthB: widthB, valid: valid, activation)
-                continue
-                #endif
-                #if arch(arm64)
-                // Eight SIMD16 accumulators would fill all 32 NEON registers: two 4 × 16 passes.
-                narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
-                            outChannels: outChannels, width: widthA, valid: valid, activation)
-                narrowPanel(panelBase + floatVectorWidth, rows, runs: runs, runLength: runLength,
-                            outputPixel + (channel &+ floatVectorWidth), outChannels: outChannels, width: widthB,
-                            valid: valid, activation)
-                continue
-                #endif
-                // Four pixels × two vectors of output channels: eight accumulators.
-                var acc0a = loadVector(panelBase), acc0b = loadVector(panelBase + floatVectorWidth)
-                var acc1a = acc0a, acc1b = acc0b
-                var acc2a = acc0a, acc2b = acc0b
-                var acc3a = acc0a, acc3b = acc0b
-                var weightRow = panelBase + panelWidth
-                for run in 0..<runs {
-                    let row0 = rows[run &* block]
-                    let row1 = rows[run &* block &+ 1]
-                    let row2 = rows[run &* block &+ 2]
-                    let row3 = rows[run &* block &+ 3]
-                    for c in 0..<runLength {
-                        let wa = loadVector(weightRow)
-                        let wb = loadVector(weightRow + floatVectorWidth)
-                        let x0 = FloatVector(repeating: row0[c])
-                        acc0a = multiplyAdd(acc0a, x0, wa)
-                        acc0b = multiplyAdd(acc0b, x0, wb)
-                        let x1 = FloatVector(repeating: row1[c])
-                        acc1a = multiplyAdd(acc1a, x1, wa)
-                        acc1b = multiplyAdd(acc1b, x1, wb)
-                        let x2 = FloatVector(repeating: row2[c])
-                        acc2a = multiplyAdd(acc2a, x2, wa)
-                        acc2b = multiplyAdd(acc2b, x2, wb)
-                        let x3 = FloatVector(repeating: row3[c])
-                        acc3a = multiplyAdd(acc3a, x3, wa)
-                        acc3b = multiplyAdd(acc3b, x3, wb)
-                        weightRow += panelWidth
-                    }
-                }
-                storePixel(acc0a, acc0b, outputPixel + channel, widthA, widthB, activation)
-                if valid > 1 { storePixel(acc1a, acc1b, outputPixel + (outChannels &+ channel), widthA, widthB, activation) }
-                if valid > 2 { storePixel(acc2a, acc2b, outputPixel + (2 &* outChannels &+ channel), widthA, widthB, activation) }
-                if valid > 3 { storePixel(acc3a, acc3b, outputPixel + (3 &* outChannels &+ channel), widthA, widthB, activation) }
-            }
+            blockPanels(weights, panels, rows, runs: runs, runLength: runLength, rowOutput + firstX &* pixelStride,
+                        outChannels: g.outChannels, pixelStride: pixelStride, valid: valid, activation)
             firstX &+= block
         }
+    }
+
+    /// One pixel block (its run pointers in `rows`) through the panels in `panels`.
+    @inline(__always)
+    static func blockPanels(
+        _ weights: PackedConvolutionWeights, _ panels: Range<Int>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>,
+        runs: Int, runLength: Int, _ outputPixel: UnsafeMutablePointer<Float>, outChannels: Int, pixelStride: Int, valid: Int,
+        _ activation: ConvolutionOp.Activation
+    ) {
+        let panelStride = weights.panelStride
+        let panelWidth = PackedConvolutionWeights.panelWidth
+        for panel in panels {
+            let panelBase = UnsafePointer(weights.floats + panel &* panelStride)
+            let channel = panel &* panelWidth
+            let widthA = min(floatVectorWidth, outChannels &- channel)
+            let widthB = min(floatVectorWidth, outChannels &- channel &- floatVectorWidth)
+            if widthB <= 0 {
+                // At most 16 real channels in this panel: skip the zero half.
+                narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                            pixelStride: pixelStride, width: widthA, valid: valid, activation)
+                continue
+            }
+            #if TINYGRAPH_AVX512
+            widePanel8(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                       pixelStride: pixelStride, widthA: widthA, widthB: widthB, valid: valid, activation)
+            #elseif arch(arm64)
+            // Eight SIMD16 accumulators would fill all 32 NEON registers: two 4 × 16 passes.
+            narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                        pixelStride: pixelStride, width: widthA, valid: valid, activation)
+            narrowPanel(panelBase + floatVectorWidth, rows, runs: runs, runLength: runLength,
+                        outputPixel + (channel &+ floatVectorWidth), pixelStride: pixelStride, width: widthB,
+                        valid: valid, activation)
+            #else
+            widePanel4(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                       pixelStride: pixelStride, widthA: widthA, widthB: widthB, valid: valid, activation)
+            #endif
+        }
+    }
+
+    /// Four pixels × 32 channels: eight accumulators (8 zmm with AVX-512, 16 ymm with AVX2).
+    @inline(__always)
+    static func widePanel4(
+        _ panelBase: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>, runs: Int, runLength: Int,
+        _ output: UnsafeMutablePointer<Float>, pixelStride: Int, widthA: Int, widthB: Int, valid: Int,
+        _ activation: ConvolutionOp.Activation
+    ) {
+        let panelWidth = PackedConvolutionWeights.panelWidth
+        let block = pixelBlock
+        var acc0a = loadVector(panelBase), acc0b = loadVector(panelBase + floatVectorWidth)
+        var acc1a = acc0a, acc1b = acc0b
+        var acc2a = acc0a, acc2b = acc0b
+        var acc3a = acc0a, acc3b = acc0b
+        var weightRow = panelBase + panelWidth
+        for run in 0..<runs {
+            let row0 = rows[run &* block]
+            let row1 = rows[run &* block &+ 1]
+            let row2 = rows[run &* block &+ 2]
+            let row3 = rows[run &* block &+ 3]
+            for c in 0..<runLength {
+                let wa = loadVector(weightRow)
+                let wb = loadVector(weightRow + floatVectorWidth)
+                let x0 = FloatVector(repeating: row0[c])
+                acc0a = multiplyAdd(acc0a, x0, wa)
+                acc0b = multiplyAdd(acc0b, x0, wb)
+                let x1 = FloatVector(repeating: row1[c])
+                acc1a = multiplyAdd(acc1a, x1, wa)
+                acc1b = multiplyAdd(acc1b, x1, wb)
+                let x2 = FloatVector(repeating: row2[c])
+                acc2a = multiplyAdd(acc2a, x2, wa)
+                acc2b = multiplyAdd(acc2b, x2, wb)
+                let x3 = FloatVector(repeating: row3[c])
+                acc3a = multiplyAdd(acc3a, x3, wa)
+                acc3b = multiplyAdd(acc3b, x3, wb)
+                weightRow += panelWidth
+            }
+        }
+        storePixel(acc0a, acc0b, output, widthA, widthB, activation)
+        if valid > 1 { storePixel(acc1a, acc1b, output + pixelStride, widthA, widthB, activation) }
+        if valid > 2 { storePixel(acc2a, acc2b, output + 2 &* pixelStride, widthA, widthB, activation) }
+        if valid > 3 { storePixel(acc3a, acc3b, output + 3 &* pixelStride, widthA, widthB, activation) }
     }
 
     #if TINYGRAPH_AVX512
@@ -169,7 +223,7 @@ enum SIMDConvolution {
     @inline(__always)
     static func widePanel8(
         _ panelBase: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>, runs: Int, runLength: Int,
-        _ output: UnsafeMutablePointer<Float>, outChannels: Int, widthA: Int, widthB: Int, valid: Int,
+        _ output: UnsafeMutablePointer<Float>, pixelStride: Int, widthA: Int, widthB: Int, valid: Int,
         _ activation: ConvolutionOp.Activation
     ) {
         let panelWidth = PackedConvolutionWeights.panelWidth
@@ -206,7 +260,7 @@ enum SIMDConvolution {
         }
         if valid == block && widthB == floatVectorWidth {
             // The common case: whole block, whole panel, no partial stores.
-            let stride = outChannels
+            let stride = pixelStride
             storeVector(activate(a0, activation), output)
             storeVector(activate(b0, activation), output + floatVectorWidth)
             storeVector(activate(a1, activation), output + stride)
@@ -226,13 +280,13 @@ enum SIMDConvolution {
             return
         }
         storePixel(a0, b0, output, widthA, widthB, activation)
-        if valid > 1 { storePixel(a1, b1, output + outChannels, widthA, widthB, activation) }
-        if valid > 2 { storePixel(a2, b2, output + 2 &* outChannels, widthA, widthB, activation) }
-        if valid > 3 { storePixel(a3, b3, output + 3 &* outChannels, widthA, widthB, activation) }
-        if valid > 4 { storePixel(a4, b4, output + 4 &* outChannels, widthA, widthB, activation) }
-        if valid > 5 { storePixel(a5, b5, output + 5 &* outChannels, widthA, widthB, activation) }
-        if valid > 6 { storePixel(a6, b6, output + 6 &* outChannels, widthA, widthB, activation) }
-        if valid > 7 { storePixel(a7, b7, output + 7 &* outChannels, widthA, widthB, activation) }
+        if valid > 1 { storePixel(a1, b1, output + pixelStride, widthA, widthB, activation) }
+        if valid > 2 { storePixel(a2, b2, output + 2 &* pixelStride, widthA, widthB, activation) }
+        if valid > 3 { storePixel(a3, b3, output + 3 &* pixelStride, widthA, widthB, activation) }
+        if valid > 4 { storePixel(a4, b4, output + 4 &* pixelStride, widthA, widthB, activation) }
+        if valid > 5 { storePixel(a5, b5, output + 5 &* pixelStride, widthA, widthB, activation) }
+        if valid > 6 { storePixel(a6, b6, output + 6 &* pixelStride, widthA, widthB, activation) }
+        if valid > 7 { storePixel(a7, b7, output + 7 &* pixelStride, widthA, widthB, activation) }
     }
     #endif
 
@@ -242,7 +296,7 @@ enum SIMDConvolution {
     @inline(__always)
     static func narrowPanel(
         _ panelBase: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>, runs: Int, runLength: Int,
-        _ output: UnsafeMutablePointer<Float>, outChannels: Int, width: Int, valid: Int, _ activation: ConvolutionOp.Activation
+        _ output: UnsafeMutablePointer<Float>, pixelStride: Int, width: Int, valid: Int, _ activation: ConvolutionOp.Activation
     ) {
         let panelWidth = PackedConvolutionWeights.panelWidth
         let block = pixelBlock
@@ -268,13 +322,13 @@ enum SIMDConvolution {
             }
         }
         store(activate(acc0, activation), output, width: width)
-        if valid > 1 { store(activate(acc1, activation), output + outChannels, width: width) }
-        if valid > 2 { store(activate(acc2, activation), output + 2 &* outChannels, width: width) }
-        if valid > 3 { store(activate(acc3, activation), output + 3 &* outChannels, width: width) }
-        if valid > 4 { store(activate(acc4, activation), output + 4 &* outChannels, width: width) }
-        if valid > 5 { store(activate(acc5, activation), output + 5 &* outChannels, width: width) }
-        if valid > 6 { store(activate(acc6, activation), output + 6 &* outChannels, width: width) }
-        if valid > 7 { store(activate(acc7, activation), output + 7 &* outChannels, width: width) }
+        if valid > 1 { store(activate(acc1, activation), output + pixelStride, width: width) }
+        if valid > 2 { store(activate(acc2, activation), output + 2 &* pixelStride, width: width) }
+        if valid > 3 { store(activate(acc3, activation), output + 3 &* pixelStride, width: width) }
+        if valid > 4 { store(activate(acc4, activation), output + 4 &* pixelStride, width: width) }
+        if valid > 5 { store(activate(acc5, activation), output + 5 &* pixelStride, width: width) }
+        if valid > 6 { store(activate(acc6, activation), output + 6 &* pixelStride, width: width) }
+        if valid > 7 { store(activate(acc7, activation), output + 7 &* pixelStride, width: width) }
         #else
         var acc0 = loadVector(panelBase)
         var acc1 = acc0
@@ -296,9 +350,9 @@ enum SIMDConvolution {
             }
         }
         store(activate(acc0, activation), output, width: width)
-        if valid > 1 { store(activate(acc1, activation), output + outChannels, width: width) }
-        if valid > 2 { store(activate(acc2, activation), output + 2 &* outChannels, width: width) }
-        if valid > 3 { store(activate(acc3, activation), output + 3 &* outChannels, width: width) }
+        if valid > 1 { store(activate(acc1, activation), output + pixelStride, width: width) }
+        if valid > 2 { store(activate(acc2, activation), output + 2 &* pixelStride, width: width) }
+        if valid > 3 { store(activate(acc3, activation), output + 3 &* pixelStride, width: width) }
         #endif
     }
 

@@ -38,7 +38,7 @@ extension SIMDConvolution {
                 let y1 = max(min(yStart &+ p.windowHeight, g.outHeight), y0)
                 var row = max(computed, y0)
                 while row < y1 {
-                    conv2DRow(input: input, weights: weights, rowOutput: ring + (row % ringRows) &* rowFloats,
+                    conv2DRow(input: input, weights: weights, panels: 0..<weights.panelCount, rowOutput: ring + (row % ringRows) &* rowFloats, pixelStride: g.outChannels,
                               batch: n, row: row, geometry: g, activation: activation, zeros: zeros, rows: rows)
                     row &+= 1
                 }

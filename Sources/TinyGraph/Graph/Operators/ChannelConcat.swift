@@ -1,0 +1,50 @@
+/// A ConcatV2 on the channel axis whose Conv2D inputs are computed straight into
+/// the concatenated tensor (`ConcatFusion`): each convolution writes its channels
+/// at their offset with the output's pixel stride, so its own output tensor and
+/// the copy never exist. Inputs that are not such convolutions are copied in.
+/// SqueezeNet's fire modules (expand 1×1 and 3×3 into one concat) are the case it
+/// is for.
+struct ChannelConcatOp: Equatable {
+    enum Part: Equatable {
+        /// A packed Conv2D reading runtime input `input`; `outputShape` is what its
+        /// own output would have been ([N, H, W, channels]).
+        case convolution(ConvolutionOp, input: Int, outputShape: [Int])
+        /// Runtime input `input`, copied.
+        case copy(input: Int)
+    }
+
+    /// In concatenation order.
+    var parts: [Part]
+    /// Channels each part contributes, in the same order.
+    var channels: [Int]
+    /// N × H × W of the output.
+    var pixels: Int
+
+    var totalChannels: Int { channels.reduce(0, +) }
+
+    /// The convolutions among the parts (for weight and multiply-add counts).
+    var convolutions: [(op: ConvolutionOp, outputShape: [Int])] {
+        parts.compactMap {
+            if case .convolution(let op, _, let shape) = $0 { return (op, shape) }
+            return nil
+        }
+    }
+
+    func execute(inputs: [TensorView], outputs: [TensorView]) {
+        let output = outputs[0].floats
+        let stride = totalChannels
+        var offset = 0
+        for (part, count) in zip(parts, channels) {
+            switch part {
+            case .convolution(let op, let input, let outputShape):
+                op.executeConv2D(input: inputs[input], output: output + offset, outputShape: outputShape, outputPixelStride: stride)
+            case .copy(let input):
+                let source = UnsafePointer(inputs[input].floats)
+                for pixel in 0..<pixels {
+                    (output + (pixel &* stride &+ offset)).update(from: source + pixel &* count, count: count)
+                }
+            }
+            offset &+= count
+        }
+    }
+}
