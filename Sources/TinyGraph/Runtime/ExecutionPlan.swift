@@ -2,6 +2,8 @@
 /// arena or a constant's buffer, so running is a loop over steps with no lookups.
 struct ExecutionPlan {
     struct Step {
+        /// Index of the graph node (steps skip the nodes the memory plan made aliases).
+        var node: Int
         var operation: Operation
         var inputs: [TensorView]
         var outputs: [TensorView]
@@ -23,8 +25,9 @@ struct ExecutionPlan {
         }
         self.arena = arena
         self.memoryPlan = plan
-        steps = graph.nodes.map { node in
-            Step(operation: node.operation, inputs: node.inputs.map(view), outputs: node.outputs.map(view))
+        steps = graph.nodes.indices.filter { !plan.aliasNodes.contains($0) }.map { index in
+            let node = graph.nodes[index]
+            return Step(node: index, operation: node.operation, inputs: node.inputs.map(view), outputs: node.outputs.map(view))
         }
         inputViews = graph.inputs.map(view)
         outputViews = graph.outputs.map(view)
@@ -36,11 +39,12 @@ struct ExecutionPlan {
         }
     }
 
-    /// The same, calling `afterStep` with each step's index (profilers time the gaps).
+    /// The same, calling `afterStep` with each step's node index (profilers time
+    /// the gaps; an alias node is never reported, it takes no time).
     func run(afterStep: (Int) -> Void) {
-        for (index, step) in steps.enumerated() {
+        for step in steps {
             step.operation.execute(inputs: step.inputs, outputs: step.outputs)
-            afterStep(index)
+            afterStep(step.node)
         }
     }
 }
