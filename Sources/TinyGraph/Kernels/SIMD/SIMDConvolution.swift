@@ -51,6 +51,11 @@ enum SIMDConvolution {
             zeros.deallocate()
             rows.deallocate()
         }
+        if g.batch == 1 && g.outHeight == 1 && g.outWidth == 1 && g.kernelHeight == 1 && g.kernelWidth == 1
+            && g.inHeight == 1 && g.inWidth == 1 {
+            singlePixel(input: input, weights: weights, output: output, outChannels: g.outChannels, activation: activation)
+            return
+        }
         let panelBytes = max(weights.panelStride &* 4, 1)
         let groupPanels = max(panelGroupBytes / panelBytes, 1)
         var firstPanel = 0
@@ -64,6 +69,60 @@ enum SIMDConvolution {
                 }
             }
             firstPanel = panels.upperBound
+        }
+    }
+
+    /// A pointwise conv with one output pixel (a classifier's MatMul on one row): a
+    /// matrix-vector product. The blocked kernel would compute a whole pixel block
+    /// for it; here four panels go at a time, so eight independent accumulator chains
+    /// hide the multiply-add latency. Each output still starts from its bias and adds
+    /// its K products in order: the same bits as the blocked kernel.
+    @inline(never)
+    static func singlePixel(
+        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>, outChannels: Int,
+        activation: ConvolutionOp.Activation
+    ) {
+        let depth = weights.inChannels
+        let panelStride = weights.panelStride
+        let panelWidth = PackedConvolutionWeights.panelWidth
+        let half = floatVectorWidth
+        func widths(_ panel: Int) -> (Int, Int) {
+            let channel = panel &* panelWidth
+            return (min(half, outChannels &- channel), min(half, outChannels &- channel &- half))
+        }
+        var panel = 0
+        while panel &+ 4 <= weights.panelCount {
+            var w0 = UnsafePointer(weights.floats + panel &* panelStride)
+            var w1 = w0 + panelStride, w2 = w1 + panelStride, w3 = w2 + panelStride
+            var a0 = loadVector(w0), b0 = loadVector(w0 + half), a1 = loadVector(w1), b1 = loadVector(w1 + half)
+            var a2 = loadVector(w2), b2 = loadVector(w2 + half), a3 = loadVector(w3), b3 = loadVector(w3 + half)
+            for c in 0..<depth {
+                w0 += panelWidth; w1 += panelWidth; w2 += panelWidth; w3 += panelWidth
+                let x = FloatVector(repeating: input[c])
+                a0 = multiplyAdd(a0, x, loadVector(w0)); b0 = multiplyAdd(b0, x, loadVector(w0 + half))
+                a1 = multiplyAdd(a1, x, loadVector(w1)); b1 = multiplyAdd(b1, x, loadVector(w1 + half))
+                a2 = multiplyAdd(a2, x, loadVector(w2)); b2 = multiplyAdd(b2, x, loadVector(w2 + half))
+                a3 = multiplyAdd(a3, x, loadVector(w3)); b3 = multiplyAdd(b3, x, loadVector(w3 + half))
+            }
+            let (widthA0, widthB0) = widths(panel), (widthA1, widthB1) = widths(panel &+ 1)
+            let (widthA2, widthB2) = widths(panel &+ 2), (widthA3, widthB3) = widths(panel &+ 3)
+            storePixel(a0, b0, output + panel &* panelWidth, widthA0, widthB0, activation)
+            storePixel(a1, b1, output + (panel &+ 1) &* panelWidth, widthA1, widthB1, activation)
+            storePixel(a2, b2, output + (panel &+ 2) &* panelWidth, widthA2, widthB2, activation)
+            storePixel(a3, b3, output + (panel &+ 3) &* panelWidth, widthA3, widthB3, activation)
+            panel &+= 4
+        }
+        while panel < weights.panelCount {
+            var w = UnsafePointer(weights.floats + panel &* panelStride)
+            var a = loadVector(w), b = loadVector(w + half)
+            for c in 0..<depth {
+                w += panelWidth
+                let x = FloatVector(repeating: input[c])
+                a = multiplyAdd(a, x, loadVector(w)); b = multiplyAdd(b, x, loadVector(w + half))
+            }
+            let (widthA, widthB) = widths(panel)
+            storePixel(a, b, output + panel &* panelWidth, widthA, widthB, activation)
+            panel &+= 1
         }
     }
 
