@@ -1,19 +1,22 @@
 /// Depthwise convolution (multiplier 1) on weights packed by `PackedConvolutionWeights.depthwise`.
 ///
-/// Each output row is split by column: the interior, where every kernel column
-/// lies inside the input, runs in blocks of `pixelBlock` pixels (3×3 stride 1 and
-/// 2 reuse each loaded input vector for every output that needs it; other kernels
-/// run a generic tap loop), and the few padding columns at either end run a
-/// one-pixel path that visits only the taps inside the input. Kernel rows in the
-/// padding are skipped per output row, so no tap is bounds-checked in a block.
+/// Each output row runs in blocks of `pixelBlock` adjacent pixels × one channel
+/// vector, kernel rows in the padding skipped for the whole row. A 3-wide kernel
+/// with stride 1 or 2 (all of MobileNet's and ShuffleNet's) loads each input
+/// column of a block once per kernel row and multiplies it into every pixel that
+/// uses it; a block that overhangs the input's left or right edge skips the columns
+/// outside, and the last block of a row is moved left to end at the row's end
+/// (overlapping the one before), so there is no one-pixel path. Other kernels run a
+/// tap loop in blocks over the interior columns and one pixel at a time at the edges.
 ///
 /// Channels run innermost in whole vectors. A channel count that is not a multiple
-/// of 16 ends with a vector that overlaps the one before it (channels C-16..<C):
-/// the overlapped channels are computed twice in the same order, so they get the
-/// same bits, and no load or store leaves the pixel (no lane loops). Fewer than 16
-/// channels take a partial-vector path.
+/// of 16 ends with a vector that overlaps the one before it (channels C-16..<C).
+/// Overlapped pixels and channels are computed twice in the same order, so they get
+/// the same bits, and no load or store leaves the pixel (no lane loops). Fewer than
+/// 16 channels take a partial-vector path.
 ///
-/// Each output is bias, then the taps in (ky, kx) order, as the reference sums them.
+/// Each output is the bias, then the taps inside the input in (ky, kx) order, as
+/// the reference sums them.
 enum SIMDDepthwise {
     @inline(never)  // a symbol of its own for profiles
     static func depthwise(
@@ -25,33 +28,42 @@ enum SIMDDepthwise {
             narrow(input: input, weights: weights, output: output, geometry: g, activation: activation)
             return
         }
-        let columns = interiorColumns(g)
-        for n in 0..<g.batch {
+        let threeWide = g.kernelWidth == 3 && g.dilationW == 1 && g.outWidth >= pixelBlock
+        let tile = tileChannels(g)
+        var tileStart = 0
+        while tileStart < g.inChannels {
+          let tileEnd = min(tileStart &+ tile, g.inChannels)
+          defer { tileStart = tileEnd }
+          for n in 0..<g.batch {
             for oy in 0..<g.outHeight {
-                let row = Row(g, weights, input: input, output: output, n: n, oy: oy)
-                for ox in 0..<columns.lowerBound { edgePixel(row, g, ox: ox, activation) }
-                switch (g.kernelWidth, g.strideW, g.dilationW) {
-                case (3, 1, 1):
-                    interior(row, g, columns, activation) { row, x, out, c in block3Stride1(row, x, out, c, activation) }
-                case (3, 2, 1):
-                    interior(row, g, columns, activation) { row, x, out, c in block3Stride2(row, x, out, c, activation) }
-                default:
-                    interior(row, g, columns, activation) { row, x, out, c in
-                        blockGeneric(row, x, out, c, kernelWidth: g.kernelWidth, stride: g.strideW, dilation: g.dilationW, activation)
-                    }
+                var row = Row(g, weights, input: input, output: output, n: n, oy: oy)
+                row.firstChannel = tileStart
+                row.endChannel = tileEnd
+                switch (threeWide ? g.strideW : 0, row.rows) {
+                case (1, 3): row3Stride1(row, g, activation)
+                case (1, _): row3Stride1(row, g, rows: row.rows, activation)
+                case (2, 3): row3Stride2(row, g, activation)
+                case (2, _): row3Stride2(row, g, rows: row.rows, activation)
+                default: rowGeneric(row, g, activation)
                 }
-                for ox in columns.upperBound..<g.outWidth { edgePixel(row, g, ox: ox, activation) }
             }
+          }
         }
     }
 
-    /// Output columns whose kernel columns all lie inside the input.
-    static func interiorColumns(_ g: ConvolutionGeometry) -> Range<Int> {
-        let first = min((g.padLeft &+ g.strideW &- 1) / g.strideW, g.outWidth)
-        let span = (g.kernelWidth &- 1) &* g.dilationW
-        let lastStart = g.inWidth &- 1 &- span &+ g.padLeft  // largest ox * strideW that fits
-        let end = lastStart < 0 ? 0 : min(lastStart / g.strideW &+ 1, g.outWidth)
-        return first..<max(first, end)
+    /// Channels per pass over the image: as many whole vectors as keep the kernel's
+    /// input rows (their slice of channels) within `tileBytes`, so each input row
+    /// comes from L2 once and its reuse by the next output rows hits L1 (14×14×576:
+    /// 26 → 16 µs). At least `minimumTileChannels`: a pass that reads only a few
+    /// lines of each pixel streams worse than it gains (112×112×32 in one vector per
+    /// pass: 55 → 62 µs).
+    static let tileBytes = 24 * 1024
+    static let minimumTileChannels = 4 * floatVectorWidth
+
+    static func tileChannels(_ g: ConvolutionGeometry) -> Int {
+        let bytesPerChannel = 4 &* g.kernelHeight &* g.inWidth
+        let vectors = tileBytes / max(bytesPerChannel, 1) / floatVectorWidth
+        return max(minimumTileChannels, vectors &* floatVectorWidth)
     }
 
     /// What one output row reads: the kernel rows inside the input and where they start.
@@ -73,6 +85,10 @@ enum SIMDDepthwise {
         /// Output row at ox = 0.
         var output: UnsafeMutablePointer<Float>
         var channels: Int
+        /// The channels this pass computes, in vectors from firstChannel (the last
+        /// one clamped to end at `channels`).
+        var firstChannel = 0
+        var endChannel: Int
 
         @inline(__always)
         init(_ g: ConvolutionGeometry, _ packed: PackedConvolutionWeights, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, n: Int, oy: Int) {
@@ -82,6 +98,7 @@ enum SIMDDepthwise {
             var end = g.kernelHeight
             while end > first && top &+ (end &- 1) &* g.dilationH >= g.inHeight { end &-= 1 }
             channels = g.inChannels
+            endChannel = channels
             let rowFloats = g.inWidth &* channels
             self.input = input + (n &* g.inHeight &+ top &+ first &* g.dilationH) &* rowFloats
             inputRowStep = g.dilationH &* rowFloats
@@ -94,30 +111,103 @@ enum SIMDDepthwise {
         }
     }
 
-    /// The interior columns of a row: blocks of `pixelBlock` pixels, each over every
-    /// channel vector, then single pixels. `block(row, x, out, c)` computes the block
-    /// whose first window starts at input column x into `out`, channels c..<c+16.
+    /// Calls `body(c)` for every channel vector's first channel, the last one
+    /// overlapping the one before when the count is not a multiple of 16.
     @inline(__always)
-    static func interior(
-        _ row: Row, _ g: ConvolutionGeometry, _ columns: Range<Int>, _ activation: ConvolutionOp.Activation,
-        _ block: (Row, Int, UnsafeMutablePointer<Float>, Int) -> Void
-    ) {
-        let channels = row.channels
+    static func forEachChannelVector(_ row: Row, _ body: (Int) -> Void) {
+        var channel = row.firstChannel
+        while channel < row.endChannel {
+            body(min(channel, row.channels &- floatVectorWidth))
+            channel &+= floatVectorWidth
+        }
+    }
+
+    // One function per stride and row count: constants the compiler folds into
+    // `row3` (inlined into each; inlined into `depthwise`, they would make it too
+    // large for the inliner, which then keeps one generic copy).
+    @inline(never)
+    static func row3Stride1(_ row: Row, _ g: ConvolutionGeometry, _ activation: ConvolutionOp.Activation) {
+        row3(row, g, stride: 1, rows: 3, activation)
+    }
+
+    @inline(never)
+    static func row3Stride1(_ row: Row, _ g: ConvolutionGeometry, rows: Int, _ activation: ConvolutionOp.Activation) {
+        row3(row, g, stride: 1, rows: rows, activation)
+    }
+
+    @inline(never)
+    static func row3Stride2(_ row: Row, _ g: ConvolutionGeometry, _ activation: ConvolutionOp.Activation) {
+        row3(row, g, stride: 2, rows: 3, activation)
+    }
+
+    @inline(never)
+    static func row3Stride2(_ row: Row, _ g: ConvolutionGeometry, rows: Int, _ activation: ConvolutionOp.Activation) {
+        row3(row, g, stride: 2, rows: rows, activation)
+    }
+
+    /// A row of a 3-wide kernel with dilation 1 and stride 1 or 2, at least
+    /// `pixelBlock` output pixels wide: every pixel in blocks.
+    @inline(__always)
+    static func row3(_ row: Row, _ g: ConvolutionGeometry, stride: Int, rows: Int, _ activation: ConvolutionOp.Activation) {
+        let columns = (pixelBlock &- 1) &* stride &+ 3  // input columns a block reads
+        var ox = 0
+        while ox < g.outWidth {
+            let first = min(ox, g.outWidth &- pixelBlock)
+            let x = first &* stride &- g.padLeft
+            let out = row.output + first &* row.channels
+            if x >= 0 && x &+ columns <= g.inWidth {
+                forEachChannelVector(row) { c in
+                    if stride == 1 {
+                        block3Stride1(row, rows, x, 0, 6, out, c, activation)
+                    } else {
+                        block3Stride2(row, rows, x, 0, 9, out, c, activation)
+                    }
+                }
+            } else {
+                // Input columns x + lo ..< x + hi lie inside the input.
+                let lo = max(0, -x), hi = min(columns, g.inWidth &- x)
+                forEachChannelVector(row) { c in
+                    if stride == 1 {
+                        block3Stride1(row, rows, x, lo, hi, out, c, activation)
+                    } else {
+                        block3Stride2(row, rows, x, lo, hi, out, c, activation)
+                    }
+                }
+            }
+            ox &+= pixelBlock
+        }
+    }
+
+    /// Any kernel: blocks over the columns whose kernel columns all lie inside the
+    /// input, single pixels elsewhere.
+    @inline(__always)
+    static func rowGeneric(_ row: Row, _ g: ConvolutionGeometry, _ activation: ConvolutionOp.Activation) {
+        let columns = interiorColumns(g)
+        for ox in 0..<columns.lowerBound { edgePixel(row, g, ox: ox, activation) }
         var ox = columns.lowerBound
         while ox &+ pixelBlock <= columns.upperBound {
             let x = ox &* g.strideW &- g.padLeft
-            let out = row.output + ox &* channels
-            var channel = 0
-            while channel < channels {
-                block(row, x, out, min(channel, channels &- floatVectorWidth))
-                channel &+= floatVectorWidth
+            let out = row.output + ox &* row.channels
+            forEachChannelVector(row) { c in
+                blockGeneric(row, x, out, c, kernelWidth: g.kernelWidth, stride: g.strideW, dilation: g.dilationW, activation)
             }
             ox &+= pixelBlock
         }
         while ox < columns.upperBound {
-            pixel(row, x: ox &* g.strideW &- g.padLeft, kx: 0..<g.kernelWidth, dilation: g.dilationW, out: row.output + ox &* channels, activation)
+            let x = ox &* g.strideW &- g.padLeft
+            pixel(row, x: x, kx: 0..<g.kernelWidth, dilation: g.dilationW, out: row.output + ox &* row.channels, activation)
             ox &+= 1
         }
+        for ox in columns.upperBound..<g.outWidth { edgePixel(row, g, ox: ox, activation) }
+    }
+
+    /// Output columns whose kernel columns all lie inside the input.
+    static func interiorColumns(_ g: ConvolutionGeometry) -> Range<Int> {
+        let first = min((g.padLeft &+ g.strideW &- 1) / g.strideW, g.outWidth)
+        let span = (g.kernelWidth &- 1) &* g.dilationW
+        let lastStart = g.inWidth &- 1 &- span &+ g.padLeft  // largest ox * strideW that fits
+        let end = lastStart < 0 ? 0 : min(lastStart / g.strideW &+ 1, g.outWidth)
+        return first..<max(first, end)
     }
 
     /// A column in the padding: only the kernel columns inside the input.
@@ -137,9 +227,7 @@ enum SIMDDepthwise {
         _ row: Row, x: Int, kx taps: Range<Int>, dilation: Int, out: UnsafeMutablePointer<Float>, _ activation: ConvolutionOp.Activation
     ) {
         let channels = row.channels
-        var channel = 0
-        while channel < channels {
-            let c = min(channel, channels &- floatVectorWidth)
+        forEachChannelVector(row) { c in
             var acc = loadVector(row.bias + c)
             for r in 0..<row.rows {
                 let input = row.input + (r &* row.inputRowStep &+ x &* channels &+ c)
@@ -149,7 +237,6 @@ enum SIMDDepthwise {
                 }
             }
             storeVector(activate(acc, activation), out + c)
-            channel &+= floatVectorWidth
         }
     }
 

@@ -1,65 +1,92 @@
-/// The interior blocks of `SIMDDepthwise`: `pixelBlock` adjacent output pixels of
-/// one row × one channel vector (channels c..<c+16), in accumulators seeded with
-/// the bias. `x` is the input column of the first pixel's window; every tap of the
-/// block lies inside the input.
+/// The blocks of `SIMDDepthwise`: `pixelBlock` adjacent output pixels of one row ×
+/// one channel vector (channels c..<c+16) in accumulators seeded with the bias.
+/// `x` is the input column of the first pixel's window, `rows` the kernel rows
+/// inside the input (see `Row`).
 extension SIMDDepthwise {
     static let pixelBlock = 4
 
-    /// 3-wide kernel, stride 1: the 4 pixels' windows cover 6 input columns, each
-    /// loaded once per kernel row and multiplied into every pixel that uses it.
+    /// 3-wide kernel, stride 1: the 4 windows cover 6 input columns, each loaded once
+    /// per kernel row and multiplied into every pixel that uses it. Only the columns
+    /// x + lo ..< x + hi are read (the others are padding); with the constants 0 and 6
+    /// the checks fold away.
     @inline(__always)
-    static func block3Stride1(_ row: Row, _ x: Int, _ out: UnsafeMutablePointer<Float>, _ c: Int, _ activation: ConvolutionOp.Activation) {
+    static func block3Stride1(
+        _ row: Row, _ rows: Int, _ x: Int, _ lo: Int, _ hi: Int, _ out: UnsafeMutablePointer<Float>, _ c: Int,
+        _ activation: ConvolutionOp.Activation
+    ) {
         let channels = row.channels
         var a0 = loadVector(row.bias + c)
         var a1 = a0, a2 = a0, a3 = a0
-        for r in 0..<row.rows {
+        for r in 0..<rows {
             let p = row.input + (r &* row.inputRowStep &+ x &* channels &+ c)
             let w = row.weights + (r &* row.weightRowStep &+ c)
             let w0 = loadVector(w), w1 = loadVector(w + row.tapStride), w2 = loadVector(w + 2 &* row.tapStride)
-            var v = loadVector(p)
-            a0 = multiplyAdd(a0, v, w0)
-            v = loadVector(p + channels)
-            a0 = multiplyAdd(a0, v, w1); a1 = multiplyAdd(a1, v, w0)
-            v = loadVector(p + 2 &* channels)
-            a0 = multiplyAdd(a0, v, w2); a1 = multiplyAdd(a1, v, w1); a2 = multiplyAdd(a2, v, w0)
-            v = loadVector(p + 3 &* channels)
-            a1 = multiplyAdd(a1, v, w2); a2 = multiplyAdd(a2, v, w1); a3 = multiplyAdd(a3, v, w0)
-            v = loadVector(p + 4 &* channels)
-            a2 = multiplyAdd(a2, v, w2); a3 = multiplyAdd(a3, v, w1)
-            v = loadVector(p + 5 &* channels)
-            a3 = multiplyAdd(a3, v, w2)
+            if lo <= 0 && 0 < hi {
+                let v = loadVector(p)
+                a0 = multiplyAdd(a0, v, w0)
+            }
+            if lo <= 1 && 1 < hi {
+                let v = loadVector(p + channels)
+                a0 = multiplyAdd(a0, v, w1); a1 = multiplyAdd(a1, v, w0)
+            }
+            if lo <= 2 && 2 < hi {
+                let v = loadVector(p + 2 &* channels)
+                a0 = multiplyAdd(a0, v, w2); a1 = multiplyAdd(a1, v, w1); a2 = multiplyAdd(a2, v, w0)
+            }
+            if lo <= 3 && 3 < hi {
+                let v = loadVector(p + 3 &* channels)
+                a1 = multiplyAdd(a1, v, w2); a2 = multiplyAdd(a2, v, w1); a3 = multiplyAdd(a3, v, w0)
+            }
+            if lo <= 4 && 4 < hi {
+                let v = loadVector(p + 4 &* channels)
+                a2 = multiplyAdd(a2, v, w2); a3 = multiplyAdd(a3, v, w1)
+            }
+            if lo <= 5 && 5 < hi {
+                let v = loadVector(p + 5 &* channels)
+                a3 = multiplyAdd(a3, v, w2)
+            }
         }
         store4(a0, a1, a2, a3, out + c, channels, activation)
     }
 
     /// 3-wide kernel, stride 2: 9 input columns, the even ones shared by two pixels.
+    /// Columns outside x + lo ..< x + hi are skipped as in `block3Stride1`.
     @inline(__always)
-    static func block3Stride2(_ row: Row, _ x: Int, _ out: UnsafeMutablePointer<Float>, _ c: Int, _ activation: ConvolutionOp.Activation) {
+    static func block3Stride2(
+        _ row: Row, _ rows: Int, _ x: Int, _ lo: Int, _ hi: Int, _ out: UnsafeMutablePointer<Float>, _ c: Int,
+        _ activation: ConvolutionOp.Activation
+    ) {
         let channels = row.channels
         var a0 = loadVector(row.bias + c)
         var a1 = a0, a2 = a0, a3 = a0
-        for r in 0..<row.rows {
+        for r in 0..<rows {
             let p = row.input + (r &* row.inputRowStep &+ x &* channels &+ c)
             let w = row.weights + (r &* row.weightRowStep &+ c)
             let w0 = loadVector(w), w1 = loadVector(w + row.tapStride), w2 = loadVector(w + 2 &* row.tapStride)
-            a0 = multiplyAdd(a0, loadVector(p), w0)
-            a0 = multiplyAdd(a0, loadVector(p + channels), w1)
-            var v = loadVector(p + 2 &* channels)
-            a0 = multiplyAdd(a0, v, w2); a1 = multiplyAdd(a1, v, w0)
-            a1 = multiplyAdd(a1, loadVector(p + 3 &* channels), w1)
-            v = loadVector(p + 4 &* channels)
-            a1 = multiplyAdd(a1, v, w2); a2 = multiplyAdd(a2, v, w0)
-            a2 = multiplyAdd(a2, loadVector(p + 5 &* channels), w1)
-            v = loadVector(p + 6 &* channels)
-            a2 = multiplyAdd(a2, v, w2); a3 = multiplyAdd(a3, v, w0)
-            a3 = multiplyAdd(a3, loadVector(p + 7 &* channels), w1)
-            a3 = multiplyAdd(a3, loadVector(p + 8 &* channels), w2)
+            if lo <= 0 && 0 < hi { a0 = multiplyAdd(a0, loadVector(p), w0) }
+            if lo <= 1 && 1 < hi { a0 = multiplyAdd(a0, loadVector(p + channels), w1) }
+            if lo <= 2 && 2 < hi {
+                let v = loadVector(p + 2 &* channels)
+                a0 = multiplyAdd(a0, v, w2); a1 = multiplyAdd(a1, v, w0)
+            }
+            if lo <= 3 && 3 < hi { a1 = multiplyAdd(a1, loadVector(p + 3 &* channels), w1) }
+            if lo <= 4 && 4 < hi {
+                let v = loadVector(p + 4 &* channels)
+                a1 = multiplyAdd(a1, v, w2); a2 = multiplyAdd(a2, v, w0)
+            }
+            if lo <= 5 && 5 < hi { a2 = multiplyAdd(a2, loadVector(p + 5 &* channels), w1) }
+            if lo <= 6 && 6 < hi {
+                let v = loadVector(p + 6 &* channels)
+                a2 = multiplyAdd(a2, v, w2); a3 = multiplyAdd(a3, v, w0)
+            }
+            if lo <= 7 && 7 < hi { a3 = multiplyAdd(a3, loadVector(p + 7 &* channels), w1) }
+            if lo <= 8 && 8 < hi { a3 = multiplyAdd(a3, loadVector(p + 8 &* channels), w2) }
         }
         store4(a0, a1, a2, a3, out + c, channels, activation)
     }
 
-    /// Any kernel width, stride and dilation: per tap, one weight vector and one
-    /// input vector per pixel.
+    /// Any kernel width, stride and dilation, every tap inside the input: per tap,
+    /// one weight vector and one input vector per pixel.
     @inline(__always)
     static func blockGeneric(
         _ row: Row, _ x: Int, _ out: UnsafeMutablePointer<Float>, _ c: Int,
