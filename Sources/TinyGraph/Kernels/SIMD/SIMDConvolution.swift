@@ -218,6 +218,12 @@ enum SIMDConvolution {
                 continue
             }
             #if TINYGRAPH_AVX512
+            if valid <= 4 {
+                // A tail block of at most 4 pixels (7×7 maps: 49 = 6 × 8 + 1): half the work.
+                widePanel4(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                           pixelStride: pixelStride, widthA: widthA, widthB: widthB, valid: valid, activation)
+                continue
+            }
             widePanel8(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
                        pixelStride: pixelStride, widthA: widthA, widthB: widthB, valid: valid, activation)
             #elseif arch(arm64)
