@@ -279,6 +279,7 @@ struct Importer {
         EpilogueFusion.apply(to: &graph)
         PoolFusion.apply(to: &graph)
         ConcatFusion.apply(to: &graph)
+        ShuffleSplitFusion.apply(to: &graph)
         Self.releaseUnusedConstants(&graph)
         graph.memoryLimit = options.memoryLimit
         return graph

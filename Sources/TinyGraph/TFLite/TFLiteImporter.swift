@@ -71,6 +71,7 @@ extension TFLiteGraphBuilder {
         EpilogueFusion.apply(to: &graph)
         PoolFusion.apply(to: &graph)
         ConcatFusion.apply(to: &graph)
+        ShuffleSplitFusion.apply(to: &graph)
         releaseUnusedConstants()
         graph.memoryLimit = options.memoryLimit
         return graph

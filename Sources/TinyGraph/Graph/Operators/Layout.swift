@@ -28,6 +28,10 @@ struct LayoutOp {
         case pad(before: [Int], after: [Int], mode: LayoutReference.PadMode)
         /// Shape: the input's static dims, written as the output dtype.
         case shape(dims: [Int])
+        /// Made by `ShuffleSplitFusion`: a channel shuffle of `groups` groups of a
+        /// [pixels, channels] input (4-byte elements), split on channels into
+        /// `parts` (each a multiple of `groups`), in one pass.
+        case shuffleSplit(groups: Int, channels: Int, parts: [Int])
     }
 
     var kind: Kind
@@ -251,6 +255,9 @@ struct LayoutOp {
                 inputShape: inputs[0].shape, before: before, after: after, mode: mode)
         case .shape(let dims):
             LayoutReference.writeShape(dims, to: outputs[0].base, dtype: outputs[0].dtype)
+        case .shuffleSplit(let groups, let channels, let parts):
+            FastTranspose.shuffleSplit(from: inputs[0].base, to: outputs.map(\.base), pixels: inputs[0].elementCount / channels,
+                                       channels: channels, groups: groups, parts: parts)
         }
     }
 }

@@ -204,3 +204,33 @@ extension FastTranspose {
         interleaveScalar(input, columns: 3, columnStride: columnStride, rows: rows, to: output)
     }
 }
+
+// MARK: Channel shuffle into a split
+
+extension FastTranspose {
+    /// A channel shuffle of `groups` groups whose result is split on channels:
+    /// per pixel, shuffled channel `r * groups + g` is source channel `g * (channels / groups) + r`,
+    /// and output k takes the next `parts[k]` shuffled channels (a multiple of `groups`),
+    /// which are rows `first..<first + parts[k] / groups` of the interleave. 4-byte
+    /// elements, groups in 2...4; writes each output once instead of shuffling then copying.
+    static func shuffleSplit(
+        from source: UnsafeRawPointer, to destinations: [UnsafeMutableRawPointer], pixels: Int, channels: Int, groups: Int, parts: [Int]
+    ) {
+        let columnStride = channels / groups
+        for pixel in 0..<pixels {
+            let input = source + pixel &* channels &* 4
+            var firstRow = 0
+            for (index, part) in parts.enumerated() {
+                let rows = part / groups
+                let from = input + firstRow &* 4
+                let to = destinations[index] + pixel &* part &* 4
+                switch groups {
+                case 2: interleave2(from, columnStride: columnStride, rows: rows, to: to)
+                case 3: interleave3(from, columnStride: columnStride, rows: rows, to: to)
+                default: interleave4(from, columnStride: columnStride, rows: rows, to: to)
+                }
+                firstRow &+= rows
+            }
+        }
+    }
+}
