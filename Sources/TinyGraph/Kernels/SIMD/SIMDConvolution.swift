@@ -61,12 +61,11 @@ enum SIMDConvolution {
         var firstPanel = 0
         while firstPanel < weights.panelCount {
             let panels = firstPanel..<min(firstPanel &+ groupPanels, weights.panelCount)
+            let imagePixels = g.outHeight &* g.outWidth
             for n in 0..<g.batch {
-                for oy in 0..<g.outHeight {
-                    conv2DRow(input: input, weights: weights, panels: panels,
-                              rowOutput: output + ((n &* g.outHeight &+ oy) &* g.outWidth) &* pixelStride,
-                              pixelStride: pixelStride, batch: n, row: oy, geometry: g, activation: activation, zeros: zeros, rows: rows)
-                }
+                conv2DPixels(input: input, weights: weights, panels: panels, output: output + n &* imagePixels &* pixelStride,
+                             pixelStride: pixelStride, batch: n, pixels: 0..<imagePixels, geometry: g, activation: activation,
+                             zeros: zeros, rows: rows)
             }
             firstPanel = panels.upperBound
         }
@@ -126,7 +125,7 @@ enum SIMDConvolution {
         }
     }
 
-    /// Scratch for `conv2DRow`: a zero run (a whole kernel row's worth) and the run
+    /// Scratch for `conv2DPixels`: a zero run (a whole kernel row's worth) and the run
     /// pointer table. The caller deallocates both.
     static func allocateRowWorkspace(_ g: ConvolutionGeometry) -> (zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>) {
         let zeroCount = max(g.kernelWidth * g.inChannels, 1)
@@ -136,27 +135,31 @@ enum SIMDConvolution {
         return (zeros, rows)
     }
 
-    /// One output row `oy` of image `n` (all its pixels, the channels of `panels`),
-    /// written from `rowOutput`: the body of `conv2D`, also called alone by kernels
-    /// that consume the output a few rows at a time (`conv2DMaxPool`).
+    /// Output pixels `pixels` (flat indices oy × outWidth + ox) of image `n`, the
+    /// channels of `panels`, written from `output` (pixel `pixels.lowerBound`): the
+    /// body of `conv2D` (a whole image at a time, so blocks run across row ends and
+    /// 14-wide rows do not end in a 6-of-8 block), also called one row at a time by
+    /// `conv2DMaxPool`.
     @inline(__always)
-    static func conv2DRow(
-        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, panels: Range<Int>, rowOutput: UnsafeMutablePointer<Float>,
-        pixelStride: Int, batch n: Int, row oy: Int, geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation,
+    static func conv2DPixels(
+        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, panels: Range<Int>, output: UnsafeMutablePointer<Float>,
+        pixelStride: Int, batch n: Int, pixels: Range<Int>, geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation,
         zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>
     ) {
         let inChannels = g.inChannels
         let taps = g.kernelHeight * g.kernelWidth
         let block = pixelBlock
-        var firstX = 0
-        while firstX < g.outWidth {
-            let valid = min(block, g.outWidth - firstX)
-            // When every window of the block lies inside the input horizontally (and
-            // taps are adjacent), the KW × C inputs under a kernel row are contiguous
-            // in NHWC, in the packed weights' order: one run per kernel row.
+        var first = pixels.lowerBound
+        while first < pixels.upperBound {
+            let valid = min(block, pixels.upperBound &- first)
+            let oy = first / g.outWidth, firstX = first &- oy &* g.outWidth
+            // When the block lies in one row and every window lies inside the input
+            // horizontally (and taps are adjacent), the KW × C inputs under a kernel
+            // row are contiguous in NHWC, in the packed weights' order: one run per
+            // kernel row.
             let leftmost = firstX &* g.strideW &- g.padLeft
             let rightmost = (firstX &+ valid &- 1) &* g.strideW &- g.padLeft &+ g.kernelWidth &- 1
-            let merged = g.dilationW == 1 && leftmost >= 0 && rightmost < g.inWidth
+            let merged = g.dilationW == 1 && firstX &+ valid <= g.outWidth && leftmost >= 0 && rightmost < g.inWidth
             let runs = merged ? g.kernelHeight : taps
             let runLength = merged ? g.kernelWidth &* inChannels : inChannels
             // A short block repeats its last pixel; only valid pixels are stored.
@@ -170,17 +173,17 @@ enum SIMDConvolution {
                         for m in 0..<block { entries[m] = UnsafePointer(zeros) }
                         continue
                     }
-                    let first = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ leftmost) &* inChannels
-                    for m in 0..<block { entries[m] = first + min(m, valid &- 1) &* pixelStep }
+                    let base = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ leftmost) &* inChannels
+                    for m in 0..<block { entries[m] = base + min(m, valid &- 1) &* pixelStep }
                 }
             } else {
+                var pixelY = oy, pixelX = firstX
                 for m in 0..<block {
-                    let ox = firstX + min(m, valid - 1)
                     for ky in 0..<g.kernelHeight {
-                        let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
+                        let iy = pixelY &* g.strideH &- g.padTop &+ ky &* g.dilationH
                         let rowInside = iy >= 0 && iy < g.inHeight
                         for kx in 0..<g.kernelWidth {
-                            let ix = ox &* g.strideW &- g.padLeft &+ kx &* g.dilationW
+                            let ix = pixelX &* g.strideW &- g.padLeft &+ kx &* g.dilationW
                             let tap = ky &* g.kernelWidth &+ kx
                             if rowInside && ix >= 0 && ix < g.inWidth {
                                 rows[tap &* block &+ m] = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* inChannels
@@ -189,11 +192,16 @@ enum SIMDConvolution {
                             }
                         }
                     }
+                    // The next pixel (the last valid one repeats).
+                    if m &+ 1 < valid {
+                        pixelX &+= 1
+                        if pixelX == g.outWidth { pixelX = 0; pixelY &+= 1 }
+                    }
                 }
             }
-            blockPanels(weights, panels, rows, runs: runs, runLength: runLength, rowOutput + firstX &* pixelStride,
+            blockPanels(weights, panels, rows, runs: runs, runLength: runLength, output + (first &- pixels.lowerBound) &* pixelStride,
                         outChannels: g.outChannels, pixelStride: pixelStride, valid: valid, activation)
-            firstX &+= block
+            first &+= block
         }
     }
 
@@ -234,8 +242,8 @@ enum SIMDConvolution {
                         outputPixel + (channel &+ floatVectorWidth), pixelStride: pixelStride, width: widthB,
                         valid: valid, activation)
             #else
-            widePanel4(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
-                       pixelStride: pixelStride, widthA: widthA, widthB: widthB, valid: valid, activation)
+            portablePanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                          pixelStride: pixelStride, widthA: widthA, widthB: widthB, valid: valid, activation)
             #endif
         }
     }

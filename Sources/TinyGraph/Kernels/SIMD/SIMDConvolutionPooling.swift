@@ -1,5 +1,5 @@
 /// Conv2D streamed into a MaxPool (`PoolFusion`): convolution rows are computed by
-/// the same row kernel as `conv2D` into a ring of `ringRowCount` rows, and each
+/// the same kernel as `conv2D`, one row at a time, into a ring of `ringRowCount` rows, and each
 /// pool output row is taken, with `SIMDPooling.maxPoolRow`, from the ring rows
 /// under its window as soon as they exist. Every convolution row the pool reads is
 /// computed once; rows no window covers (pool stride above the window) are skipped.
@@ -38,8 +38,9 @@ extension SIMDConvolution {
                 let y1 = max(min(yStart &+ p.windowHeight, g.outHeight), y0)
                 var row = max(computed, y0)
                 while row < y1 {
-                    conv2DRow(input: input, weights: weights, panels: 0..<weights.panelCount, rowOutput: ring + (row % ringRows) &* rowFloats, pixelStride: g.outChannels,
-                              batch: n, row: row, geometry: g, activation: activation, zeros: zeros, rows: rows)
+                    conv2DPixels(input: input, weights: weights, panels: 0..<weights.panelCount, output: ring + (row % ringRows) &* rowFloats,
+                                 pixelStride: g.outChannels, batch: n, pixels: (row &* g.outWidth)..<((row &+ 1) &* g.outWidth),
+                                 geometry: g, activation: activation, zeros: zeros, rows: rows)
                     row &+= 1
                 }
                 computed = max(computed, y1)
