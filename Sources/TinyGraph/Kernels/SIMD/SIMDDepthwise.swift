@@ -1,13 +1,14 @@
 /// Depthwise convolution (multiplier 1) on weights packed by `PackedConvolutionWeights.depthwise`.
 ///
-/// Each output row runs in blocks of `pixelBlock` adjacent pixels × one channel
-/// vector, kernel rows in the padding skipped for the whole row. A 3-wide kernel
-/// with stride 1 or 2 (all of MobileNet's and ShuffleNet's) loads each input
-/// column of a block once per kernel row and multiplies it into every pixel that
-/// uses it; a block that overhangs the input's left or right edge skips the columns
-/// outside, and the last block of a row is moved left to end at the row's end
-/// (overlapping the one before), so there is no one-pixel path. Other kernels run a
-/// tap loop in blocks over the interior columns and one pixel at a time at the edges.
+/// Each output row runs in blocks of 4 adjacent pixels × one channel vector, kernel
+/// rows in the padding skipped for the whole row. A 3-wide kernel with stride 1 or
+/// 2 (all of MobileNet's and ShuffleNet's) loads each input column of a block once
+/// per kernel row and multiplies it into every pixel that uses it; a block that
+/// overhangs the input's left or right edge skips the columns outside, and the last
+/// block of a row is moved left to end at the row's end (overlapping the one
+/// before), so there is no one-pixel path. Other kernels run a tap loop in blocks
+/// over the interior columns and one pixel at a time at the edges. Wide layers run
+/// in channel tiles (`tileChannels`) so the input rows a tile reuses stay in L1.
 ///
 /// Channels run innermost in whole vectors. A channel count that is not a multiple
 /// of 16 ends with a vector that overlaps the one before it (channels C-16..<C).
@@ -28,26 +29,26 @@ enum SIMDDepthwise {
             narrow(input: input, weights: weights, output: output, geometry: g, activation: activation)
             return
         }
-        let threeWide = g.kernelWidth == 3 && g.dilationW == 1 && g.outWidth >= pixelBlock
+        let threeWide = g.kernelWidth == 3 && g.dilationW == 1 && g.outWidth >= 4
         let tile = tileChannels(g)
         var tileStart = 0
         while tileStart < g.inChannels {
-          let tileEnd = min(tileStart &+ tile, g.inChannels)
-          defer { tileStart = tileEnd }
-          for n in 0..<g.batch {
-            for oy in 0..<g.outHeight {
-                var row = Row(g, weights, input: input, output: output, n: n, oy: oy)
-                row.firstChannel = tileStart
-                row.endChannel = tileEnd
-                switch (threeWide ? g.strideW : 0, row.rows) {
-                case (1, 3): row3Stride1(row, g, activation)
-                case (1, _): row3Stride1(row, g, rows: row.rows, activation)
-                case (2, 3): row3Stride2(row, g, activation)
-                case (2, _): row3Stride2(row, g, rows: row.rows, activation)
-                default: rowGeneric(row, g, activation)
+            let tileEnd = min(tileStart &+ tile, g.inChannels)
+            for n in 0..<g.batch {
+                for oy in 0..<g.outHeight {
+                    var row = Row(g, weights, input: input, output: output, n: n, oy: oy)
+                    row.firstChannel = tileStart
+                    row.endChannel = tileEnd
+                    switch (threeWide ? g.strideW : 0, row.rows) {
+                    case (1, 3): row3(Block3Stride1.self, AllKernelRows.self, row, g, activation)
+                    case (1, _): row3(Block3Stride1.self, SomeKernelRows.self, row, g, activation)
+                    case (2, 3): row3(Block3Stride2.self, AllKernelRows.self, row, g, activation)
+                    case (2, _): row3(Block3Stride2.self, SomeKernelRows.self, row, g, activation)
+                    default: rowGeneric(row, g, activation)
+                    }
                 }
             }
-          }
+            tileStart = tileEnd
         }
     }
 
@@ -122,61 +123,48 @@ enum SIMDDepthwise {
         }
     }
 
-    // One function per stride and row count: constants the compiler folds into
-    // `row3` (inlined into each; inlined into `depthwise`, they would make it too
-    // large for the inliner, which then keeps one generic copy).
+    /// A row of a 3-wide kernel with dilation 1 and stride 1 or 2, at least 4 output
+    /// pixels wide: every pixel in blocks, the last block moved left to end at the
+    /// row's end.
+    ///
+    /// Generic so that each block kernel and kernel-row count gets its own
+    /// specialised copy with the stride and row count as constants (rows unrolled,
+    /// padding checks folded). Plain parameters relied on inlining, and the inliner
+    /// stopped at this size and kept one copy with everything dynamic (1.3× slower).
+    /// 8-pixel blocks under TINYGRAPH_AVX512 measured no faster than 4: the kernel
+    /// waits on memory, not on multiply-adds.
     @inline(never)
-    static func row3Stride1(_ row: Row, _ g: ConvolutionGeometry, _ activation: ConvolutionOp.Activation) {
-        row3(row, g, stride: 1, rows: 3, activation)
-    }
-
-    @inline(never)
-    static func row3Stride1(_ row: Row, _ g: ConvolutionGeometry, rows: Int, _ activation: ConvolutionOp.Activation) {
-        row3(row, g, stride: 1, rows: rows, activation)
-    }
-
-    @inline(never)
-    static func row3Stride2(_ row: Row, _ g: ConvolutionGeometry, _ activation: ConvolutionOp.Activation) {
-        row3(row, g, stride: 2, rows: 3, activation)
-    }
-
-    @inline(never)
-    static func row3Stride2(_ row: Row, _ g: ConvolutionGeometry, rows: Int, _ activation: ConvolutionOp.Activation) {
-        row3(row, g, stride: 2, rows: rows, activation)
-    }
-
-    /// A row of a 3-wide kernel with dilation 1 and stride 1 or 2, at least
-    /// `pixelBlock` output pixels wide: every pixel in blocks.
-    @inline(__always)
-    static func row3(_ row: Row, _ g: ConvolutionGeometry, stride: Int, rows: Int, _ activation: ConvolutionOp.Activation) {
-        let columns = (pixelBlock &- 1) &* stride &+ 3  // input columns a block reads
+    static func row3<Block: DepthwiseBlock3, Rows: DepthwiseKernelRows>(
+        _: Block.Type, _: Rows.Type, _ row: Row, _ g: ConvolutionGeometry, _ activation: ConvolutionOp.Activation
+    ) {
         var ox = 0
         while ox < g.outWidth {
-            let first = min(ox, g.outWidth &- pixelBlock)
-            let x = first &* stride &- g.padLeft
-            let out = row.output + first &* row.channels
-            if x >= 0 && x &+ columns <= g.inWidth {
-                forEachChannelVector(row) { c in
-                    if stride == 1 {
-                        block3Stride1(row, rows, x, 0, 6, out, c, activation)
-                    } else {
-                        block3Stride2(row, rows, x, 0, 9, out, c, activation)
-                    }
-                }
-            } else {
-                // Input columns x + lo ..< x + hi lie inside the input.
-                let lo = max(0, -x), hi = min(columns, g.inWidth &- x)
-                forEachChannelVector(row) { c in
-                    if stride == 1 {
-                        block3Stride1(row, rows, x, lo, hi, out, c, activation)
-                    } else {
-                        block3Stride2(row, rows, x, lo, hi, out, c, activation)
-                    }
-                }
-            }
-            ox &+= pixelBlock
+            let first = min(ox, g.outWidth &- Block.pixels)
+            blocks3(Block.self, Rows.self, row, g, first: first, activation)
+            ox = first &+ Block.pixels
         }
     }
+
+    /// One block of output pixels from column `first`, every channel vector.
+    @inline(__always)
+    static func blocks3<Block: DepthwiseBlock3, Rows: DepthwiseKernelRows>(
+        _: Block.Type, _: Rows.Type, _ row: Row, _ g: ConvolutionGeometry, first: Int, _ activation: ConvolutionOp.Activation
+    ) {
+        let rows = Rows.count(row)
+        let columns = (Block.pixels &- 1) &* Block.stride &+ 3  // input columns the block reads
+        let x = first &* Block.stride &- g.padLeft
+        let out = row.output + first &* row.channels
+        if x >= 0 && x &+ columns <= g.inWidth {
+            forEachChannelVector(row) { c in Block.run(row, rows, x, 0, columns, out, c, activation) }
+        } else {
+            // Only input columns x + lo ..< x + hi lie inside the input.
+            let lo = max(0, -x), hi = min(columns, g.inWidth &- x)
+            forEachChannelVector(row) { c in Block.run(row, rows, x, lo, hi, out, c, activation) }
+        }
+    }
+
+    /// Pixels per block of `blockGeneric`.
+    static let pixelBlock = 4
 
     /// Any kernel: blocks over the columns whose kernel columns all lie inside the
     /// input, single pixels elsewhere.
