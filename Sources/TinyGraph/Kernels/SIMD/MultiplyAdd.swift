@@ -42,7 +42,23 @@ func loadPartialVector(_ pointer: UnsafePointer<Float>, count: Int) -> FloatVect
 
 @inline(__always)
 func storePartialVector(_ vector: FloatVector, _ pointer: UnsafeMutablePointer<Float>, count: Int) {
-    for lane in 0..<count { pointer[lane] = vector[lane] }
+    // Halves and quarters as whole stores (a 24-channel tail is one 8-lane store),
+    // then single lanes.
+    let raw = UnsafeMutableRawPointer(pointer)
+    var lane = 0
+    if count >= 8 {
+        raw.storeBytes(of: vector.lowHalf, as: SIMD8<Float>.self)
+        lane = 8
+    }
+    if count &- lane >= 4 {
+        let quarter = lane == 0 ? vector.lowHalf.lowHalf : vector.highHalf.lowHalf
+        (raw + lane &* 4).storeBytes(of: quarter, as: SIMD4<Float>.self)
+        lane &+= 4
+    }
+    while lane < count {
+        pointer[lane] = vector[lane]
+        lane &+= 1
+    }
 }
 
 /// Fused activations of the SIMD epilogues, with comparisons and `replacing`

@@ -34,6 +34,10 @@ enum SIMDPooling {
             let x1 = max(min(xStart &+ g.windowWidth, g.inWidth), x0)
             var channel = 0
             while channel < g.channels {
+                // A channel tail (24 = 16 + 8) is done as the last whole vector, which
+                // overlaps the previous one: pooling is per channel, so the lanes
+                // written twice get the same value, and there are no lane loops.
+                if g.channels &- channel < floatVectorWidth && g.channels >= floatVectorWidth { channel = g.channels &- floatVectorWidth }
                 let width = min(floatVectorWidth, g.channels &- channel)
                 // TensorFlow's CPU kernel starts from the lowest finite float.
                 var best = FloatVector(repeating: -Float.greatestFiniteMagnitude)
@@ -59,6 +63,8 @@ enum SIMDPooling {
             let divisor = FloatVector(repeating: Float(max(count, 1)))
             var channel = 0
             while channel < g.channels {
+                // The overlapping last vector, as in maxPoolRow.
+                if g.channels &- channel < floatVectorWidth && g.channels >= floatVectorWidth { channel = g.channels &- floatVectorWidth }
                 let width = min(floatVectorWidth, g.channels &- channel)
                 var sum = FloatVector()
                 for iy in y0..<y1 {
