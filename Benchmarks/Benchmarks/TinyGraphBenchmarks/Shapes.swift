@@ -99,6 +99,9 @@ let squeezeNetConvolutions: [ConvolutionLayer] = [
 let squeezeNetPools: [PoolingLayer] = [
     PoolingLayer(name: "squeezenet.maxpool1 3x3/2 64ch 113", size: 113, channels: 64, window: 3, stride: 2, padding: .valid, average: false),
     PoolingLayer(name: "squeezenet.maxpool5 3x3/2 256ch 27", size: 27, channels: 256, window: 3, stride: 2, padding: .valid, average: false),
+    // SqueezeNet 1.1's global average pool over its last 14×14 map (1000 classes); the
+    // Custom Vision export pools 256 channels of 13×13 the same way.
+    PoolingLayer(name: "squeezenet.avgpool10 14x14 global 1000ch", size: 14, channels: 1000, window: 14, stride: 1, padding: .valid, average: true),
 ]
 
 /// MobileNetV2 1.0 at 224×224 (Keras): stem 3×3/2, inverted residual blocks of
@@ -119,4 +122,7 @@ let mobileNetV2Convolutions: [ConvolutionLayer] = [
     .depthwise("mobilenetv2.block14.depthwise 3x3/1 960ch 7", 7, 960, stride: 1),
     .conv("mobilenetv2.block14.project 1x1 960>160 7", 7, 960, 160, kernel: 1, activation: .none),
     .conv("mobilenetv2.conv_1 1x1 320>1280 7", 7, 320, 1280, kernel: 1, activation: .relu6),
+    // The classifier's MatMul on the pooled 1×1280 vector: a 1×1 conv on one pixel
+    // (the kernel's matrix-vector path).
+    .conv("mobilenetv2.predictions matmul 1280>1000 1", 1, 1280, 1000, kernel: 1, activation: .none),
 ]
