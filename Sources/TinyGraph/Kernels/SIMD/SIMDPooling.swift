@@ -57,6 +57,26 @@ enum SIMDPooling {
                 storeVector(best3, out + 3 &* floatVectorWidth)
                 channel &+= 4 &* floatVectorWidth
             }
+            // Then two whole vectors at a time while more than one vector's worth is
+            // left; the second may be the overlapping last vector (24 = 16 + 8).
+            while g.channels &- channel > floatVectorWidth {
+                let second = min(channel &+ floatVectorWidth, g.channels &- floatVectorWidth)
+                var best0 = FloatVector(repeating: -Float.greatestFiniteMagnitude)
+                var best1 = best0
+                for row in 0..<rowCount {
+                    let rowBase = windowRows[row]
+                    for ix in x0..<x1 {
+                        let pixel = rowBase + ix &* g.channels
+                        let x0 = loadVector(pixel + channel), x1 = loadVector(pixel + second)
+                        best0 = best0.replacing(with: x0, where: x0 .> best0)
+                        best1 = best1.replacing(with: x1, where: x1 .> best1)
+                    }
+                }
+                let out = rowOutput + ox &* g.channels
+                storeVector(best0, out + channel)
+                storeVector(best1, out + second)
+                channel = second &+ floatVectorWidth
+            }
             while channel < g.channels {
                 // A channel tail (24 = 16 + 8) is done as the last whole vector, which
                 // overlaps the previous one: pooling is per channel, so the lanes
