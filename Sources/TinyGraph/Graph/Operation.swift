@@ -18,7 +18,7 @@ enum Operation {
     var convolutions: [ConvolutionOp] {
         switch self {
         case .convolution(let op): return [op]
-        case .channelConcat(let op): return op.convolutions.map(\.op)
+        case .channelConcat(let op): return op.convolutions.map { $0.op }
         default: return []
         }
     }

@@ -256,7 +256,7 @@ struct LayoutOp {
         case .shape(let dims):
             LayoutReference.writeShape(dims, to: outputs[0].base, dtype: outputs[0].dtype)
         case .shuffleSplit(let groups, let channels, let parts):
-            FastTranspose.shuffleSplit(from: inputs[0].base, to: outputs.map(\.base), pixels: inputs[0].elementCount / channels,
+            FastTranspose.shuffleSplit(from: inputs[0].base, to: outputs.map { $0.base }, pixels: inputs[0].elementCount / channels,
                                        channels: channels, groups: groups, parts: parts)
         }
     }

@@ -221,8 +221,14 @@ enum SIMDConvolution {
             let widthB = min(floatVectorWidth, outChannels &- channel &- floatVectorWidth)
             if widthB <= 0 {
                 // At most 16 real channels in this panel: skip the zero half.
+                #if TINYGRAPH_AVX512 || arch(arm64)
                 narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
                             pixelStride: pixelStride, width: widthA, valid: valid, activation)
+                #else
+                // narrowPanel's four SIMD16 accumulators spill in 16 xmm registers.
+                portablePanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                              pixelStride: pixelStride, widthA: widthA, widthB: 0, valid: valid, activation)
+                #endif
                 continue
             }
             #if TINYGRAPH_AVX512
