@@ -1,17 +1,18 @@
-/// Conv2D on packed weights: each step computes a block of 4 output pixels of one
-/// row × 32 output channels in eight vector accumulators seeded with the bias. For
-/// every (ky, kx, input channel), one 32-wide weight row is loaded and multiplied
-/// by the four pixels' input values (6 loads per 8 multiply-adds). Inputs are read
-/// through a table of run pointers: one run per tap (C values), or per kernel row
-/// (KW × C values) where the block lies inside the input horizontally. Input pixels
-/// in the padding read a row of zeros instead, so the inner loop has no bounds
-/// checks (XNNPACK's indirection idea).
+/// Conv2D on packed weights: each step computes a block of output pixels (8 with
+/// AVX-512, else 4; blocks run across row ends) × one 32-channel panel in vector
+/// accumulators seeded with the bias. For every (ky, kx, input channel), one
+/// 32-wide weight row is loaded and multiplied by each pixel's broadcast input
+/// value. Inputs are read through a table of run pointers: one run per tap (C
+/// values), or per kernel row (KW × C values) where the block lies in one row and
+/// inside the input horizontally. Input pixels in the padding read a row of zeros
+/// instead, so the inner loop has no bounds checks (XNNPACK's indirection idea).
 ///
-/// Register budget: eight SIMD16 accumulators are 8 zmm (AVX-512) or 16 ymm (AVX2).
-/// On arm64 they would be all 32 NEON registers, so a panel runs as two 4 × 16
-/// passes there. In the portable x86 build (SSE, 16 xmm) they spill, which is why
-/// that build runs at about 30 GFLOP/s and the documented release build uses the
-/// host's vector ISA.
+/// Which micro-kernel runs (`SIMDConvolutionMicroKernels.swift`,
+/// `SIMDConvolutionPortable.swift`) depends on the registers the build has:
+/// AVX-512 (`TINYGRAPH_AVX512`, 32 zmm) 8 pixels × 32 channels in 16 accumulators;
+/// arm64 (32 NEON registers of 4 floats) two passes of 4 pixels × 16 channels;
+/// other x86 builds (16 xmm or ymm) `portablePanel`. Pointwise convs run as one
+/// long row, a single output pixel as a matrix-vector product (`singlePixel`).
 enum SIMDConvolution {
     #if TINYGRAPH_AVX512
     static let pixelBlock = 8
@@ -251,206 +252,6 @@ enum SIMDConvolution {
             portablePanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
                           pixelStride: pixelStride, widthA: widthA, widthB: widthB, valid: valid, activation)
             #endif
-        }
-    }
-
-    /// Four pixels × 32 channels: eight accumulators (8 zmm with AVX-512, 16 ymm with AVX2).
-    @inline(__always)
-    static func widePanel4(
-        _ panelBase: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>, runs: Int, runLength: Int,
-        _ output: UnsafeMutablePointer<Float>, pixelStride: Int, widthA: Int, widthB: Int, valid: Int,
-        _ activation: ConvolutionOp.Activation
-    ) {
-        let panelWidth = PackedConvolutionWeights.panelWidth
-        let block = pixelBlock
-        var acc0a = loadVector(panelBase), acc0b = loadVector(panelBase + floatVectorWidth)
-        var acc1a = acc0a, acc1b = acc0b
-        var acc2a = acc0a, acc2b = acc0b
-        var acc3a = acc0a, acc3b = acc0b
-        var weightRow = panelBase + panelWidth
-        for run in 0..<runs {
-            let row0 = rows[run &* block]
-            let row1 = rows[run &* block &+ 1]
-            let row2 = rows[run &* block &+ 2]
-            let row3 = rows[run &* block &+ 3]
-            for c in 0..<runLength {
-                let wa = loadVector(weightRow)
-                let wb = loadVector(weightRow + floatVectorWidth)
-                let x0 = FloatVector(repeating: row0[c])
-                acc0a = multiplyAdd(acc0a, x0, wa)
-                acc0b = multiplyAdd(acc0b, x0, wb)
-                let x1 = FloatVector(repeating: row1[c])
-                acc1a = multiplyAdd(acc1a, x1, wa)
-                acc1b = multiplyAdd(acc1b, x1, wb)
-                let x2 = FloatVector(repeating: row2[c])
-                acc2a = multiplyAdd(acc2a, x2, wa)
-                acc2b = multiplyAdd(acc2b, x2, wb)
-                let x3 = FloatVector(repeating: row3[c])
-                acc3a = multiplyAdd(acc3a, x3, wa)
-                acc3b = multiplyAdd(acc3b, x3, wb)
-                weightRow += panelWidth
-            }
-        }
-        storePixel(acc0a, acc0b, output, widthA, widthB, activation)
-        if valid > 1 { storePixel(acc1a, acc1b, output + pixelStride, widthA, widthB, activation) }
-        if valid > 2 { storePixel(acc2a, acc2b, output + 2 &* pixelStride, widthA, widthB, activation) }
-        if valid > 3 { storePixel(acc3a, acc3b, output + 3 &* pixelStride, widthA, widthB, activation) }
-    }
-
-    #if TINYGRAPH_AVX512
-    /// Eight pixels × 32 channels: sixteen zmm accumulators of AVX-512's 32.
-    @inline(__always)
-    static func widePanel8(
-        _ panelBase: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>, runs: Int, runLength: Int,
-        _ output: UnsafeMutablePointer<Float>, pixelStride: Int, widthA: Int, widthB: Int, valid: Int,
-        _ activation: ConvolutionOp.Activation
-    ) {
-        let panelWidth = PackedConvolutionWeights.panelWidth
-        let block = pixelBlock
-        var a0 = loadVector(panelBase), b0 = loadVector(panelBase + floatVectorWidth)
-        var a1 = a0, b1 = b0, a2 = a0, b2 = b0, a3 = a0, b3 = b0
-        var a4 = a0, b4 = b0, a5 = a0, b5 = b0, a6 = a0, b6 = b0, a7 = a0, b7 = b0
-        var weightRow = panelBase + panelWidth
-        for run in 0..<runs {
-            let r = rows + run &* block
-            let row0 = r[0], row1 = r[1], row2 = r[2], row3 = r[3]
-            let row4 = r[4], row5 = r[5], row6 = r[6], row7 = r[7]
-            for c in 0..<runLength {
-                let wa = loadVector(weightRow)
-                let wb = loadVector(weightRow + floatVectorWidth)
-                var x = FloatVector(repeating: row0[c])
-                a0 = multiplyAdd(a0, x, wa); b0 = multiplyAdd(b0, x, wb)
-                x = FloatVector(repeating: row1[c])
-                a1 = multiplyAdd(a1, x, wa); b1 = multiplyAdd(b1, x, wb)
-                x = FloatVector(repeating: row2[c])
-                a2 = multiplyAdd(a2, x, wa); b2 = multiplyAdd(b2, x, wb)
-                x = FloatVector(repeating: row3[c])
-                a3 = multiplyAdd(a3, x, wa); b3 = multiplyAdd(b3, x, wb)
-                x = FloatVector(repeating: row4[c])
-                a4 = multiplyAdd(a4, x, wa); b4 = multiplyAdd(b4, x, wb)
-                x = FloatVector(repeating: row5[c])
-                a5 = multiplyAdd(a5, x, wa); b5 = multiplyAdd(b5, x, wb)
-                x = FloatVector(repeating: row6[c])
-                a6 = multiplyAdd(a6, x, wa); b6 = multiplyAdd(b6, x, wb)
-                x = FloatVector(repeating: row7[c])
-                a7 = multiplyAdd(a7, x, wa); b7 = multiplyAdd(b7, x, wb)
-                weightRow += panelWidth
-            }
-        }
-        if valid == block && widthB == floatVectorWidth {
-            // The common case: whole block, whole panel, no partial stores.
-            let stride = pixelStride
-            storeVector(activate(a0, activation), output)
-            storeVector(activate(b0, activation), output + floatVectorWidth)
-            storeVector(activate(a1, activation), output + stride)
-            storeVector(activate(b1, activation), output + (stride &+ floatVectorWidth))
-            storeVector(activate(a2, activation), output + 2 &* stride)
-            storeVector(activate(b2, activation), output + (2 &* stride &+ floatVectorWidth))
-            storeVector(activate(a3, activation), output + 3 &* stride)
-            storeVector(activate(b3, activation), output + (3 &* stride &+ floatVectorWidth))
-            storeVector(activate(a4, activation), output + 4 &* stride)
-            storeVector(activate(b4, activation), output + (4 &* stride &+ floatVectorWidth))
-            storeVector(activate(a5, activation), output + 5 &* stride)
-            storeVector(activate(b5, activation), output + (5 &* stride &+ floatVectorWidth))
-            storeVector(activate(a6, activation), output + 6 &* stride)
-            storeVector(activate(b6, activation), output + (6 &* stride &+ floatVectorWidth))
-            storeVector(activate(a7, activation), output + 7 &* stride)
-            storeVector(activate(b7, activation), output + (7 &* stride &+ floatVectorWidth))
-            return
-        }
-        storePixel(a0, b0, output, widthA, widthB, activation)
-        if valid > 1 { storePixel(a1, b1, output + pixelStride, widthA, widthB, activation) }
-        if valid > 2 { storePixel(a2, b2, output + 2 &* pixelStride, widthA, widthB, activation) }
-        if valid > 3 { storePixel(a3, b3, output + 3 &* pixelStride, widthA, widthB, activation) }
-        if valid > 4 { storePixel(a4, b4, output + 4 &* pixelStride, widthA, widthB, activation) }
-        if valid > 5 { storePixel(a5, b5, output + 5 &* pixelStride, widthA, widthB, activation) }
-        if valid > 6 { storePixel(a6, b6, output + 6 &* pixelStride, widthA, widthB, activation) }
-        if valid > 7 { storePixel(a7, b7, output + 7 &* pixelStride, widthA, widthB, activation) }
-    }
-    #endif
-
-    /// Four pixels × one vector of output channels over 16 lanes of each 32-wide
-    /// weight row: a panel with at most 16 real channels, or one half of a panel on
-    /// arm64 (`panelBase` then points at the half's first lane).
-    @inline(__always)
-    static func narrowPanel(
-        _ panelBase: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>, runs: Int, runLength: Int,
-        _ output: UnsafeMutablePointer<Float>, pixelStride: Int, width: Int, valid: Int, _ activation: ConvolutionOp.Activation
-    ) {
-        let panelWidth = PackedConvolutionWeights.panelWidth
-        let block = pixelBlock
-        #if TINYGRAPH_AVX512
-        var acc0 = loadVector(panelBase)
-        var acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0
-        var weightRow = panelBase + panelWidth
-        for run in 0..<runs {
-            let r = rows + run &* block
-            let row0 = r[0], row1 = r[1], row2 = r[2], row3 = r[3]
-            let row4 = r[4], row5 = r[5], row6 = r[6], row7 = r[7]
-            for c in 0..<runLength {
-                let w = loadVector(weightRow)
-                acc0 = multiplyAdd(acc0, FloatVector(repeating: row0[c]), w)
-                acc1 = multiplyAdd(acc1, FloatVector(repeating: row1[c]), w)
-                acc2 = multiplyAdd(acc2, FloatVector(repeating: row2[c]), w)
-                acc3 = multiplyAdd(acc3, FloatVector(repeating: row3[c]), w)
-                acc4 = multiplyAdd(acc4, FloatVector(repeating: row4[c]), w)
-                acc5 = multiplyAdd(acc5, FloatVector(repeating: row5[c]), w)
-                acc6 = multiplyAdd(acc6, FloatVector(repeating: row6[c]), w)
-                acc7 = multiplyAdd(acc7, FloatVector(repeating: row7[c]), w)
-                weightRow += panelWidth
-            }
-        }
-        store(activate(acc0, activation), output, width: width)
-        if valid > 1 { store(activate(acc1, activation), output + pixelStride, width: width) }
-        if valid > 2 { store(activate(acc2, activation), output + 2 &* pixelStride, width: width) }
-        if valid > 3 { store(activate(acc3, activation), output + 3 &* pixelStride, width: width) }
-        if valid > 4 { store(activate(acc4, activation), output + 4 &* pixelStride, width: width) }
-        if valid > 5 { store(activate(acc5, activation), output + 5 &* pixelStride, width: width) }
-        if valid > 6 { store(activate(acc6, activation), output + 6 &* pixelStride, width: width) }
-        if valid > 7 { store(activate(acc7, activation), output + 7 &* pixelStride, width: width) }
-        #else
-        var acc0 = loadVector(panelBase)
-        var acc1 = acc0
-        var acc2 = acc0
-        var acc3 = acc0
-        var weightRow = panelBase + panelWidth
-        for run in 0..<runs {
-            let row0 = rows[run &* block]
-            let row1 = rows[run &* block &+ 1]
-            let row2 = rows[run &* block &+ 2]
-            let row3 = rows[run &* block &+ 3]
-            for c in 0..<runLength {
-                let w = loadVector(weightRow)
-                acc0 = multiplyAdd(acc0, FloatVector(repeating: row0[c]), w)
-                acc1 = multiplyAdd(acc1, FloatVector(repeating: row1[c]), w)
-                acc2 = multiplyAdd(acc2, FloatVector(repeating: row2[c]), w)
-                acc3 = multiplyAdd(acc3, FloatVector(repeating: row3[c]), w)
-                weightRow += panelWidth
-            }
-        }
-        store(activate(acc0, activation), output, width: width)
-        if valid > 1 { store(activate(acc1, activation), output + pixelStride, width: width) }
-        if valid > 2 { store(activate(acc2, activation), output + 2 &* pixelStride, width: width) }
-        if valid > 3 { store(activate(acc3, activation), output + 3 &* pixelStride, width: width) }
-        #endif
-    }
-
-    /// One pixel's two output vectors; the second may be partial or absent (width ≤ 0).
-    @inline(__always)
-    static func storePixel(
-        _ a: FloatVector, _ b: FloatVector, _ pointer: UnsafeMutablePointer<Float>, _ widthA: Int, _ widthB: Int,
-        _ activation: ConvolutionOp.Activation
-    ) {
-        store(activate(a, activation), pointer, width: widthA)
-        if widthB > 0 { store(activate(b, activation), pointer + floatVectorWidth, width: widthB) }
-    }
-
-    @inline(__always)
-    static func store(_ vector: FloatVector, _ pointer: UnsafeMutablePointer<Float>, width: Int) {
-        if width == floatVectorWidth {
-            storeVector(vector, pointer)
-        } else {
-            storePartialVector(vector, pointer, count: width)
         }
     }
 }
