@@ -112,7 +112,9 @@ public final class Model {
     }
 
     /// Runs like `run(inputs:)`, calling `afterStep` with the index into `steps` as
-    /// each step finishes: for profilers, which read a clock in it.
+    /// each step finishes: for profilers, which read a clock in it. Steps that are
+    /// views of their input (Reshape, Squeeze, ExpandDims of an arena tensor) do not
+    /// run and are never reported: they take no time.
     public func run(inputs data: [[Float]], afterStep: (Int) -> Void) throws(TinyGraphError) -> [Tensor] {
         try write(data)
         plan.run(afterStep: afterStep)
