@@ -12,7 +12,10 @@ set -euo pipefail
 case "$(uname -m)" in
   x86_64)
     flags="-Xswiftc -target-cpu -Xswiftc native"
-    cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+    # Linux lists the features in /proc/cpuinfo; macOS in sysctl (upper case there).
+    cpu_flags=" $( (grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) \
+                  || (sysctl -n machdep.cpu.features machdep.cpu.leaf7_features 2>/dev/null | tr 'A-Z.' 'a-z_' | tr '\n' ' ') \
+                  || true) "
     [[ "$cpu_flags" == *" fma "* ]] && flags+=" -Xswiftc -DTINYGRAPH_FMA"
     [[ "$cpu_flags" == *" avx512f "* ]] && flags+=" -Xswiftc -DTINYGRAPH_AVX512"
     echo "$flags"

@@ -10,21 +10,7 @@ import Testing
             let shape = (0..<rank).map { _ in dice.roll(0...4) == 0 ? 1 : dice.roll(1...6) }
             var perm = Array(0..<rank)
             for i in stride(from: rank - 1, to: 0, by: -1) { perm.swapAt(i, dice.roll(0...i)) }
-            let elementSize = [1, 4, 8][index % 3]
-            let byteCount = shape.reduce(1, *) * elementSize
-            let source = (0..<byteCount).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
-            var expected = [UInt8](repeating: 0, count: byteCount), fast = [UInt8](repeating: 0xAA, count: byteCount)
-            let inputStrides = TensorType.strides(of: shape)
-            source.withUnsafeBytes { s in
-                expected.withUnsafeMutableBytes { e in
-                    LayoutReference.gather(from: s.baseAddress!, to: e.baseAddress!, elementSize: elementSize,
-                                           shape: perm.map { shape[$0] }, sourceStrides: perm.map { inputStrides[$0] }, sourceOffset: 0)
-                }
-                fast.withUnsafeMutableBytes { f in
-                    FastTranspose.transpose(from: s.baseAddress!, to: f.baseAddress!, elementSize: elementSize, inputShape: shape, perm: perm)
-                }
-            }
-            #expect(fast == expected, "shape \(shape) perm \(perm) element \(elementSize)")
+            expectMatchesGather(shape: shape, perm: perm, elementSize: [1, 4, 8][index % 3], seed: index)
         }
     }
 

@@ -99,10 +99,10 @@ extension SIMDConvolution {
             let row2 = rows[run &* block &+ 2], row3 = rows[run &* block &+ 3]
             for c in 0..<runLength {
                 let w = load8(weightRow)
-                acc0 = multiplyAdd8(acc0, SIMD8(repeating: row0[c]), w)
-                acc1 = multiplyAdd8(acc1, SIMD8(repeating: row1[c]), w)
-                acc2 = multiplyAdd8(acc2, SIMD8(repeating: row2[c]), w)
-                acc3 = multiplyAdd8(acc3, SIMD8(repeating: row3[c]), w)
+                acc0 = multiplyAdd(acc0, SIMD8(repeating: row0[c]), w)
+                acc1 = multiplyAdd(acc1, SIMD8(repeating: row1[c]), w)
+                acc2 = multiplyAdd(acc2, SIMD8(repeating: row2[c]), w)
+                acc3 = multiplyAdd(acc3, SIMD8(repeating: row3[c]), w)
                 weightRow += panelWidth
             }
         }
@@ -110,16 +110,6 @@ extension SIMDConvolution {
         if valid > 1 { store8(acc1, output + pixelStride, width: width, activation) }
         if valid > 2 { store8(acc2, output + 2 &* pixelStride, width: width, activation) }
         if valid > 3 { store8(acc3, output + 3 &* pixelStride, width: width, activation) }
-    }
-
-    /// `multiplyAdd` on 8 lanes: the same per-lane arithmetic.
-    @inline(__always)
-    static func multiplyAdd8(_ acc: SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
-        #if arch(arm64) || TINYGRAPH_FMA
-        return acc.addingProduct(a, b)
-        #else
-        return acc + a * b
-        #endif
     }
 
     @inline(__always)
