@@ -274,12 +274,7 @@ struct Importer {
             graph.outputs.append(id)
             graph.outputNames.append(reference.valueName)
         }
-        PadFolding.apply(to: &graph)
-        InputAffineFolding.apply(to: &graph)
-        EpilogueFusion.apply(to: &graph)
-        PoolFusion.apply(to: &graph)
-        ConcatFusion.apply(to: &graph)
-        ShuffleSplitFusion.apply(to: &graph)
+        GraphRewrites.apply(to: &graph)
         Self.releaseUnusedConstants(&graph)
         graph.memoryLimit = options.memoryLimit
         return graph

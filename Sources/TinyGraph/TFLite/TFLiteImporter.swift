@@ -66,12 +66,7 @@ extension TFLiteGraphBuilder {
             graph.outputs.append(id)
             graph.outputNames.append(subgraph.tensors[output].name)
         }
-        PadFolding.apply(to: &graph)
-        InputAffineFolding.apply(to: &graph)
-        EpilogueFusion.apply(to: &graph)
-        PoolFusion.apply(to: &graph)
-        ConcatFusion.apply(to: &graph)
-        ShuffleSplitFusion.apply(to: &graph)
+        GraphRewrites.apply(to: &graph)
         releaseUnusedConstants()
         graph.memoryLimit = options.memoryLimit
         return graph
