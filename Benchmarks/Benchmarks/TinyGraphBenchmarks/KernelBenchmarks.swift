@@ -168,37 +168,38 @@ final class StateBox<State> {
 
 func registerKernelBenchmarks(_ configuration: Benchmark.Configuration) {
     for (index, layer) in (squeezeNetConvolutions + mobileNetV2Convolutions).enumerated() {
-        let box = StateBox<ConvolutionState>()
-        let flops = layer.flops
-        Benchmark(layer.name, configuration: configuration) { benchmark in
-            let state = box.state!
-            for _ in benchmark.scaledIterations {
-                let start = ContinuousClock.now
-                state.run()
-                recordRate(benchmark, flops: flops, since: start)
-                blackHole(state.output)
-            }
-        } setup: {
-            box.state = ConvolutionState(layer, seed: 1000 &+ UInt64(index))
-        } teardown: {
-            box.state = nil
-        }
+        registerKernel(layer.name, flops: layer.flops, configuration) { ConvolutionState(layer, seed: 1000 &+ UInt64(index)) }
     }
     for (index, layer) in squeezeNetPools.enumerated() {
-        let box = StateBox<PoolingState>()
-        let flops = layer.flops
-        Benchmark(layer.name, configuration: configuration) { benchmark in
-            let state = box.state!
-            for _ in benchmark.scaledIterations {
-                let start = ContinuousClock.now
-                state.run()
-                recordRate(benchmark, flops: flops, since: start)
-                blackHole(state.output)
-            }
-        } setup: {
-            box.state = PoolingState(layer, seed: 5000 &+ UInt64(index))
-        } teardown: {
-            box.state = nil
+        registerKernel(layer.name, flops: layer.flops, configuration) { PoolingState(layer, seed: 5000 &+ UInt64(index)) }
+    }
+}
+
+/// What a kernel benchmark times: one call, and the buffer it writes.
+protocol KernelState: AnyObject {
+    func run()
+    var output: UnsafeMutablePointer<Float> { get }
+}
+
+extension ConvolutionState: KernelState {}
+extension PoolingState: KernelState {}
+
+/// One benchmark whose setup builds (and checks) the state, timing `run()` calls.
+func registerKernel<State: KernelState>(
+    _ name: String, flops: Int, _ configuration: Benchmark.Configuration, makeState: @escaping () -> State
+) {
+    let box = StateBox<State>()
+    Benchmark(name, configuration: configuration) { benchmark in
+        let state = box.state!
+        for _ in benchmark.scaledIterations {
+            let start = ContinuousClock.now
+            state.run()
+            recordRate(benchmark, flops: flops, since: start)
+            blackHole(state.output)
         }
+    } setup: {
+        box.state = makeState()
+    } teardown: {
+        box.state = nil
     }
 }
