@@ -6,19 +6,23 @@ let package = Package(
     products: [
         // The engine: pure Swift, no Foundation, no C dependency.
         .library(name: "TinyGraph", targets: ["TinyGraph"]),
-        .executable(name: "tinygraph", targets: ["tinygraph"]),
         // JPEG input for models, over the system's libjpeg-turbo.
         .library(name: "TinyImage", targets: ["TinyImage"]),
-        .executable(name: "watcher", targets: ["watcher"]),
+        // The lock watcher as a library (SoraCam, decisions, notifiers; libcurl).
+        .library(name: "Watcher", targets: ["Watcher"]),
+        .executable(name: "tinygraph", targets: ["TinyGraphCLI"]),
+        .executable(name: "watcher", targets: ["WatcherCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` for the DocC catalogs; a plugin, linked into nothing.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .target(name: "TinyGraph"),
         // The CLI has its own small argument parser: swift-argument-parser added
         // about 4 MB to the resident memory of every run (measured).
-        .executableTarget(name: "tinygraph", dependencies: ["TinyGraph"]),
+        .executableTarget(name: "TinyGraphCLI", dependencies: ["TinyGraph"]),
 
         // libjpeg-turbo, plus the smallest C shim for its setjmp/longjmp error handling.
         .systemLibrary(name: "CLibJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
@@ -31,15 +35,17 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CLibCurl"], linkerSettings: [.linkedLibrary("curl")]),
 
         // Everything the watcher does, as a library the tests drive directly.
-        .target(name: "WatcherCore", dependencies: ["TinyGraph", "TinyImage", "CCurlShim"]),
+        .target(name: "Watcher", dependencies: ["TinyGraph", "TinyImage", "CCurlShim"]),
         .executableTarget(
-            name: "watcher",
-            dependencies: ["WatcherCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            name: "WatcherCLI",
+            dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "TinyGraphTests", dependencies: ["TinyGraph"]),
         .testTarget(name: "TinyImageTests", dependencies: ["TinyImage"]),
         // Depends on the executable so `swift test` builds the real `watcher` binary the tests run.
-        .testTarget(name: "WatcherTests", dependencies: ["WatcherCore", "TinyImage", "watcher"]),
+        .testTarget(name: "WatcherTests", dependencies: ["Watcher", "TinyImage", "WatcherCLI"]),
+        // The repository itself: no two tracked paths that differ only by case.
+        .testTarget(name: "RepositoryTests"),
     ]
 )

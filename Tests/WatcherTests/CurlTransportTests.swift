@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WatcherCore
+import Watcher
 
 @Suite("CurlTransport", .serialized)
 struct CurlTransportTests {

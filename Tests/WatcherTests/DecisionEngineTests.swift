@@ -1,5 +1,5 @@
 import Testing
-@testable import WatcherCore
+@testable import Watcher
 
 @Suite struct DecisionEngineTests {
     let policy = DecisionPolicy(alertLabel: "open", threshold: 0.7, clearBelow: 0.3, debounce: 2, remindEvery: 600)

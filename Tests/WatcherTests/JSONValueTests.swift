@@ -1,5 +1,5 @@
 import Testing
-@testable import WatcherCore
+@testable import Watcher
 
 @Suite struct JSONValueTests {
     @Test func parsesTheAPIShapes() throws {

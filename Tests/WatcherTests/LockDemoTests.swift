@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import WatcherCore
+@testable import Watcher
 
 /// README's first command (`watcher demo`) end to end, and the demo model through
 /// the watcher's own path (region decode → classify) against TensorFlow.

@@ -1,5 +1,5 @@
 import Testing
-@testable import WatcherCore
+@testable import Watcher
 
 /// What each notifier puts on the wire, as the services document it.
 @Suite struct NotifierFormatTests {

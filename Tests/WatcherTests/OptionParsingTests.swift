@@ -1,5 +1,5 @@
 import Testing
-@testable import WatcherCore
+@testable import Watcher
 
 @Suite struct OptionParsingTests {
     @Test func durations() throws {

@@ -1,5 +1,5 @@
 import Testing
-@testable import WatcherCore
+@testable import Watcher
 
 /// A notifier that fails while `failing` is set.
 final class FlakyNotifier: Notifier, @unchecked Sendable {

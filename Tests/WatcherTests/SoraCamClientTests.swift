@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WatcherCore
+import Watcher
 
 @Suite("SoraCamClient")
 struct SoraCamClientTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WatcherCore
+import Watcher
 
 /// Every fault of the fake API ends in the right `WatcherError` kind, with a
 /// message a person can act on, and never re-exports an instant needlessly.

@@ -1,5 +1,5 @@
 import Foundation
-import WatcherCore
+import Watcher
 
 /// A virtual clock for `SoraCamClient`: `sleep` advances time at once and
 /// records how long it was asked to wait, so minutes of polling run instantly.

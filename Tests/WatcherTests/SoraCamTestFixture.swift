@@ -1,5 +1,5 @@
 import Foundation
-import WatcherCore
+import Watcher
 
 /// A `FakeSoraCamServer`, a virtual clock and a way to make clients against them.
 struct SoraCamTestFixture {

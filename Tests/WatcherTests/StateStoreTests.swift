@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import WatcherCore
+@testable import Watcher
 
 @Suite struct StateStoreTests {
     func temporaryFolder() -> String {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import WatcherCore
+@testable import Watcher
 
 /// The real `watcher` binary: every notifier kind against fake receivers, the
 /// daemon's clean stop, `check`, and the option/environment contract.

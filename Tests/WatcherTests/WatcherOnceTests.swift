@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import WatcherCore
+@testable import Watcher
 
 /// The real `watcher` binary against a fake SoraCam API and fake notification
 /// receivers on 127.0.0.1: whole alert episodes, and every injected fault.

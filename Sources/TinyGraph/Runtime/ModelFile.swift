@@ -1,7 +1,13 @@
 // Reading a model from a path: the one part of the engine that touches the OS.
 // Embedded builds (no Glibc) leave it out and pass bytes to `Model(bytes:)`.
+#if canImport(Glibc) || canImport(Darwin)
 #if canImport(Glibc)
 import Glibc
+private let closeFile = Glibc.close
+#else
+import Darwin
+private let closeFile = Darwin.close
+#endif
 
 extension Model {
     /// Loads a frozen GraphDef or a TFLite model (by its "TFL3" identifier, whatever
@@ -33,7 +39,7 @@ struct MappedFile {
 
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw fail("cannot open: \(systemError())") }
-        defer { _ = Glibc.close(descriptor) }
+        defer { _ = closeFile(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw fail("cannot stat: \(systemError())") }
         guard (status.st_mode & S_IFMT) == S_IFREG else { throw fail("not a regular file") }

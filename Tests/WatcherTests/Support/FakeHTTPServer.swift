@@ -1,5 +1,5 @@
 import Foundation
-import WatcherCore
+import Watcher
 
 #if canImport(Glibc)
 import Glibc

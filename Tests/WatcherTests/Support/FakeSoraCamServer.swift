@@ -1,5 +1,5 @@
 import Foundation
-import WatcherCore
+import Watcher
 
 /// The SORACOM API paths the watcher uses, as `../shared/soracom/soracam-openapi-excerpt.yaml`
 /// defines them, on a `FakeHTTPServer`, plus the presigned download host:

@@ -1,4 +1,4 @@
-@testable import WatcherCore
+@testable import Watcher
 
 /// An in-process HTTPTransport that records requests and answers from a script:
 /// for checking exactly what a notifier sends without a socket.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 @main
 struct WatcherCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 /// When a result counts as open, and when and how often to say so.
 struct DecisionOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 #if canImport(Glibc)
 import Glibc
@@ -55,7 +55,7 @@ struct DemoCommand: ParsableCommand {
                                    print: { messages.lines.append($0) })
             }
             let stateFolder = try Self.freshStateFolder()
-            let watcher = try Watcher(
+            let watcher = try CameraWatcher(
                 source: source, classifier: classifier, crop: geometry,
                 policy: DecisionPolicy(debounce: debounce, remindEvery: nil),
                 store: StateStore(folder: stateFolder), outbox: Outbox(notifiers: notifiers), archive: nil,

@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 struct OnceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

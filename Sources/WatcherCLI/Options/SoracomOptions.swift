@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 /// SORACOM credentials and endpoint, with soracom-cli's option and variable names.
 struct SoracomOptions: ParsableArguments {

@@ -2,7 +2,7 @@ import TinyImage
 
 /// One camera's check: still → crop → classify → decide → archive → notify →
 /// save state. The same code runs for `watcher once`, `run`, `check` and `demo`.
-public final class Watcher {
+public final class CameraWatcher {
     public let source: ImageSource
     public let classifier: LockClassifier
     public let crop: CropGeometry?

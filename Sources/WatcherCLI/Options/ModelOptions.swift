@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 /// Which model classifies the crop, and how the crop is cut and fed to it.
 struct ModelOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 /// Where the still comes from: exactly one of a SoraCam device, a snapshot URL or a file.
 struct SourceOptions: ParsableArguments {

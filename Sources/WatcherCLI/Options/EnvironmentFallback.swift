@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 /// Every option can also come from the environment (`--remind-every` ↔
 /// `WATCHER_REMIND_EVERY`); the command line wins. swift-argument-parser has no

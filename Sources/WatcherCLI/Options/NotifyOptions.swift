@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 /// Where messages go, and the optional snapshot archive.
 struct NotifyOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import WatcherCore
+import Watcher
 
 /// Builds a `Watcher` from the parsed options (shared by `once`, `run` and `demo`).
 struct WatcherAssembly {
@@ -10,7 +10,7 @@ struct WatcherAssembly {
     /// With `--json`, the stdout notifier writes to stderr so stdout stays one JSON object per check.
     let json: Bool
 
-    func make() throws -> Watcher {
+    func make() throws -> CameraWatcher {
         let policy = try decision.policy()
         let specs = try notify.specs()
         let archive = try notify.archive()
@@ -24,7 +24,7 @@ struct WatcherAssembly {
             let notifiers = try specs.map { spec throws(WatcherError) in
                 try Notifiers.make(spec, secrets: secrets, transport: transport, print: lineOutput)
             }
-            return try Watcher(source: imageSource, classifier: classifier, crop: crop, policy: policy,
+            return try CameraWatcher(source: imageSource, classifier: classifier, crop: crop, policy: policy,
                                store: StateStore(folder: decision.stateFolder), outbox: Outbox(notifiers: notifiers),
                                archive: archive, cameraName: decision.name)
         }
