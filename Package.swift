@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "TinyImage", dependencies: ["CJPEGShim"]),
 
         // libcurl, plus a C shim that gives its variadic curl_easy_setopt typed entry points.
-        .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // No pkgConfig: SwiftPM would look libcurl up (and warn when it is missing) in
+        // every package that depends on this one, even apps that link TinyGraph alone.
+        .systemLibrary(name: "CLibCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CLibCurl"], linkerSettings: [.linkedLibrary("curl")]),
 
         // Everything the watcher does, as a library the tests drive directly.

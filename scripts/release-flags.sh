@@ -1,24 +1,41 @@
 #!/usr/bin/env bash
-# Prints the swift build flags of the documented release build for this machine:
-#   swift build -c release --static-swift-stdlib $(scripts/release-flags.sh)
-# x86_64: the host's vector ISA (-target-cpu native), plus the two defines the
-# kernels cannot detect by themselves (Swift has no #if for CPU features):
+# Prints the swift build flags for a fast release build:
+#   scripts/release-flags.sh [LEVEL]
+# LEVEL (x86_64 only; arm64 always prints nothing: NEON and its fused multiply-add
+# are always there):
+#   native     (default) this machine's vector ISA, with the defines it supports;
+#              the binary may die with SIGILL on a machine without them
+#   x86-64-v3  AVX2 + FMA: every x86_64 server of the last ten years; for shipping
+#   x86-64-v4  AVX-512 (F, BW, DQ, VL) + FMA
+#   baseline   SSE2 only (nothing to add): runs on any x86_64
+# Besides -target-cpu, the two defines the kernels read (Swift has no #if for CPU
+# features):
 #   TINYGRAPH_FMA     multiplyAdd is one fused instruction (else libm's fmaf per lane);
 #   TINYGRAPH_AVX512  32 vector registers of 16 floats: 8-pixel conv blocks.
 # Set a define only for a CPU that has the feature AND a build that targets it:
 # with -DTINYGRAPH_FMA but without -target-cpu, every multiply-add calls libm.
-# arm64: nothing (NEON and its fused multiply-add are always there).
 set -euo pipefail
-case "$(uname -m)" in
-  x86_64)
+level="${1:-native}"
+case "$level" in
+  native|x86-64-v3|x86-64-v4|baseline) ;;
+  *) echo "release-flags.sh: unknown level '$level' (native, x86-64-v3, x86-64-v4, baseline)" >&2; exit 64 ;;
+esac
+[ "$(uname -m)" = x86_64 ] || { echo ""; exit 0; }
+
+fma="-Xswiftc -DTINYGRAPH_FMA"
+avx512="-Xswiftc -DTINYGRAPH_AVX512"
+case "$level" in
+  baseline) echo "" ;;
+  x86-64-v3) echo "-Xswiftc -target-cpu -Xswiftc x86-64-v3 $fma" ;;
+  x86-64-v4) echo "-Xswiftc -target-cpu -Xswiftc x86-64-v4 $fma $avx512" ;;
+  native)
     flags="-Xswiftc -target-cpu -Xswiftc native"
     # Linux lists the features in /proc/cpuinfo; macOS in sysctl (upper case there).
     cpu_flags=" $( (grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) \
                   || (sysctl -n machdep.cpu.features machdep.cpu.leaf7_features 2>/dev/null | tr 'A-Z.' 'a-z_' | tr '\n' ' ') \
                   || true) "
-    [[ "$cpu_flags" == *" fma "* ]] && flags+=" -Xswiftc -DTINYGRAPH_FMA"
-    [[ "$cpu_flags" == *" avx512f "* ]] && flags+=" -Xswiftc -DTINYGRAPH_AVX512"
+    [[ "$cpu_flags" == *" fma "* ]] && flags+=" $fma"
+    [[ "$cpu_flags" == *" avx512f "* ]] && flags+=" $avx512"
     echo "$flags"
     ;;
-  *) echo "" ;;
 esac

@@ -3,7 +3,7 @@
 
 Run from the repository root after tools/make_bench_models.py (see tools/README.md):
 
-    tools/.venv/bin/python tools/compare_peers.py --tinygraph .build/release/tinygraph \\
+    tools/.venv/bin/python tools/compare_peers.py --tinygraph .build-native/release/tinygraph \\
         [--models fruits,mobilenetv2-224,shufflenetv2] [--runs 50] [--json-out results.json]
 
 For every model in tools/.bench-models/<name>/ (model.pb, input.f32, meta.json)
@@ -631,7 +631,7 @@ def main():
                                                           "(default %(default)s)")
     ap.add_argument("--process-runs", type=int, default=5,
                     help="whole-job process runs of each kind (default %(default)s; 0 skips)")
-    ap.add_argument("--tinygraph", default=".build/release/tinygraph", help="TinyGraph CLI (default %(default)s)")
+    ap.add_argument("--tinygraph", default=".build-native/release/tinygraph", help="TinyGraph CLI (default %(default)s)")
     ap.add_argument("--json-out", help="write all results to this JSON file")
     args = ap.parse_args()
 
