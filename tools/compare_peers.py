@@ -69,6 +69,8 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from agreement import compare  # noqa: E402
+
 TOOLS = Path(__file__).resolve().parent
 REPO = TOOLS.parent
 BENCH_DIR = TOOLS / ".bench-models"
@@ -452,11 +454,11 @@ def check_outputs(engines, ref_engine):
             bad.append(f"{e.label}: {out.size} values, TensorFlow gives {ref.size} {list(ref.shape)}")
             diffs[e.key] = None
             continue
-        d = float(np.max(np.abs(out.reshape(ref.shape) - ref)))
-        diffs[e.key] = d
-        if not d <= tol:
-            bad.append(f"{e.label}: max |out - TF| = {d:.3g} > tolerance {tol:.3g} "
-                       f"(argmax {int(np.argmax(out))} vs TF {int(np.argmax(ref))})")
+        comparison = compare(out, ref)
+        diffs[e.key] = comparison.worst
+        if not comparison.within(tol):
+            bad.append(f"{e.label}: {comparison.describe()} (tolerance {tol:.3g}; "
+                       f"argmax {int(np.argmax(out))} vs TF {int(np.argmax(ref))})")
     return ref, tol, diffs, bad
 
 
@@ -479,9 +481,10 @@ def whole_job(tinygraph, model_dir, meta, tflite_path, ref, tol, n):
                     raise Fail(f"whole job {name!r} failed ({c['rc']}): {c['stderr'].strip()[-500:]}")
                 if i == 0:  # untimed: warms the page cache; check the output once
                     got = np.fromfile(out, dtype="<f4")
-                    d = float(np.max(np.abs(got.reshape(ref.shape) - ref))) if got.size == ref.size else float("inf")
-                    if not d <= tol:
-                        raise Fail(f"whole job {name!r}: output differs from TF by {d:.3g} > {tol:.3g}")
+                    comparison = compare(got, ref)
+                    if not comparison.within(tol):
+                        raise Fail(f"whole job {name!r}: output differs from TF: {comparison.describe()} "
+                                   f"(tolerance {tol:.3g})")
                     continue
                 results[name].append({"wall_ms": c["wall_s"] * 1e3, "peak_rss_bytes": c["peak_rss_bytes"],
                                       "cpu_ms": None if c["cpu_s"] is None else c["cpu_s"] * 1e3})

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Runs every fixture model and compares its outputs with TensorFlow's stored ones.
+"""Runs every fixture model (TensorFlow and TFLite) and compares its outputs with the stored references.
 
-Prints each fixture's worst error as a fraction of the engine's tolerance (1e-5 on
-probabilities, 1e-4 x max(1, max|ref|) on logits) and exits 1 if any is over.
-Standard library only.
+Reads the fixture folders' own indexes (Tests/Fixtures/{models,tflite}/index.json),
+so a fixture that went missing is a failure, not one line fewer. Prints each
+fixture's worst error as a fraction of the engine's tolerance (1e-5 on
+probabilities, 1e-4 x max(1, max|ref|) on logits) and exits 1 if any fixture is over,
+failed to run, or is missing. A NaN or an infinity where the reference is finite is
+an infinite error (tools/agreement.py). Standard library only.
 
-    python3 tools/fixture_errors.py                     # .build/release/tinygraph
-    python3 tools/fixture_errors.py --tinygraph PATH
+    python3 tools/fixture_errors.py --tinygraph .build/release/tinygraph
+    python3 tools/fixture_errors.py --tinygraph .build-native/release/tinygraph
     python3 tools/fixture_errors.py --embedded "qemu-aarch64-static .build-arm64/tinygraph-embedded"
 
 --embedded takes a command that runs Embedded/TinyGraphDriver.swift's program
@@ -14,7 +17,10 @@ Standard library only.
 """
 import argparse, json, os, shlex, struct, subprocess, sys, tempfile
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "models")
+from agreement import compare, fixture_tolerance
+from fixture_index import read_index
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures")
 
 
 def floats(path):
@@ -22,58 +28,90 @@ def floats(path):
     return struct.unpack(f"<{len(data) // 4}f", data)
 
 
-def run_tinygraph(binary, directory, outputs, scratch):
+def fixtures():
+    """(label, model path, input path, meta) for every indexed fixture with outputs."""
+    cases = []
+    for kind, model_file in (("models", "model.pb"), ("tflite", "model.tflite")):
+        folder = os.path.join(FIXTURES, kind)
+        for entry in read_index(folder):
+            directory = os.path.join(folder, entry["name"])
+            meta = json.load(open(os.path.join(directory, "meta.json")))
+            if len(meta["outputs"]) != entry["outputs"]:
+                raise RuntimeError(f"{kind}/{entry['name']}: meta.json has {len(meta['outputs'])} outputs, "
+                                   f"index.json {entry['outputs']}")
+            if not meta["outputs"]:
+                continue  # a model TinyGraph must refuse (tested in Swift), nothing to compare
+            input_path = (os.path.join(FIXTURES, meta["input_file"]) if "input_file" in meta
+                          else os.path.join(directory, "input.f32"))
+            cases.append((f"{kind}/{entry['name']}", os.path.join(directory, model_file), input_path, directory, meta))
+    return cases
+
+
+def run_tinygraph(binary, model, input_path, outputs, scratch):
     results = []
     for out in outputs:
         path = os.path.join(scratch, "out.f32")
-        subprocess.run([binary, "run", directory + "/model.pb", "--input", directory + "/input.f32",
-                        "--output-node", out["name"], "--output", path], check=True, capture_output=True)
+        if os.path.exists(path):
+            os.remove(path)
+        subprocess.run([binary, "run", model, "--input", input_path, "--output-node", out["name"], "--output", path],
+                       check=True, capture_output=True)
         results.append(floats(path))
     return results
 
 
-def run_embedded(command, directory, outputs, scratch):
+def run_embedded(command, model, input_path, outputs, scratch):
     prefix = os.path.join(scratch, "out")
-    subprocess.run(shlex.split(command) + [directory + "/model.pb", directory + "/input.f32", prefix]
-                   + [out["name"] for out in outputs], check=True, capture_output=True)
+    for index in range(len(outputs)):
+        if os.path.exists(f"{prefix}.{index}.f32"):
+            os.remove(f"{prefix}.{index}.f32")
+    subprocess.run(shlex.split(command) + [model, input_path, prefix] + [out["name"] for out in outputs],
+                   check=True, capture_output=True)
     return [floats(f"{prefix}.{index}.f32") for index in range(len(outputs))]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--tinygraph", default=".build/release/tinygraph")
+    parser.add_argument("--tinygraph", default=".build/release/tinygraph", help="tinygraph binary (default %(default)s)")
     parser.add_argument("--embedded", help="command running the Embedded driver")
     args = parser.parse_args()
+    if not args.embedded and not os.access(args.tinygraph, os.X_OK):
+        sys.exit(f"fixture_errors.py: {args.tinygraph} is not an executable; build it first")
     scratch = tempfile.mkdtemp()
+    try:
+        cases = fixtures()
+    except (OSError, RuntimeError, KeyError, ValueError) as error:
+        sys.exit(f"fixture_errors.py: the fixtures are incomplete: {error}")
     failed = 0
-    for name in sorted(os.listdir(ROOT)):
-        directory = os.path.join(ROOT, name)
-        meta = json.load(open(directory + "/meta.json"))
+    for label, model, input_path, directory, meta in cases:
         try:
             if args.embedded:
-                results = run_embedded(args.embedded, directory, meta["outputs"], scratch)
+                results = run_embedded(args.embedded, model, input_path, meta["outputs"], scratch)
             else:
-                results = run_tinygraph(args.tinygraph, directory, meta["outputs"], scratch)
-        except subprocess.CalledProcessError as error:
-            print(f"{name:22s} FAILED to run: {error.stderr.decode().strip()}")
+                results = run_tinygraph(args.tinygraph, model, input_path, meta["outputs"], scratch)
+        except (subprocess.CalledProcessError, OSError) as error:
+            detail = error.stderr.decode().strip() if getattr(error, "stderr", None) else str(error)
+            print(f"{label:34s} FAILED to run: {detail}")
             failed += 1
             continue
-        worst = (0.0, 0.0, "")
-        for out, got in zip(meta["outputs"], results):
-            want = floats(directory + "/" + out["file"])
-            if len(got) != len(want):
-                worst = (float("inf"), float("inf"), out["name"])
-                break
-            error = max((abs(a - b) for a, b in zip(got, want)), default=0.0)
-            scale = max([1.0] + [abs(b) for b in want])
-            tolerance = 1e-5 if out["kind"] == "probabilities" else 1e-4 * scale
-            worst = max(worst, (error / tolerance, error, out["name"]))
-        ratio, error, output = worst
-        status = "ok" if ratio <= 1 else "OVER TOLERANCE"
-        failed += ratio > 1
-        print(f"{name:22s} outputs={len(results):2d}  worst abs err {error:.2e} = {ratio:.3f} of tolerance  {status}")
-    print(f"{len(os.listdir(ROOT)) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+        worst = (-1.0, None, None)
+        try:
+            wants = [floats(os.path.join(directory, out["file"])) for out in meta["outputs"]]
+        except OSError as error:
+            print(f"{label:34s} FAILED: cannot read a reference output: {error}")
+            failed += 1
+            continue
+        for out, got, want in zip(meta["outputs"], results, wants):
+            comparison = compare(got, want)
+            ratio = comparison.worst / fixture_tolerance(out["kind"], want)
+            if ratio > worst[0]:
+                worst = (ratio, out["name"], comparison)
+        ratio, output, comparison = worst
+        over = not ratio <= 1
+        failed += over
+        print(f"{label:34s} outputs={len(results):2d}  {ratio:.3f} of tolerance  "
+              f"{'OVER TOLERANCE: ' + output + ': ' + comparison.describe() if over else 'ok'}")
+    print(f"{len(cases) - failed} of {len(cases)} fixtures passed, {failed} failed")
+    sys.exit(1 if failed or not cases else 0)
 
 
 if __name__ == "__main__":

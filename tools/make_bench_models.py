@@ -44,6 +44,7 @@ TOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TOOLS))
 
 import numpy as np  # noqa: E402
+from agreement import compare  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import make_fixtures as mf  # noqa: E402  (helpers: he, small, bn_params, freeze_tf2, ...)
@@ -105,7 +106,7 @@ def model_fruits():
             "BGR 0..255, Sigmoid output `loss`. input.f32 is the fixture's (upstream golden) input.")
     out = write_model("fruits", desc, gd, meta["input"], x, meta["outputs"][0]["name"])
     golden = np.fromfile(FRUITS_SRC / "output_0.f32", dtype="<f4").reshape(out.shape)
-    assert float(np.max(np.abs(out - golden))) < 1e-5, "fruits: TF output differs from the fixture golden"
+    assert compare(out, golden).within(1e-5), "fruits: TF output differs from the fixture golden"
 
 
 def model_mobilenetv2_224():

@@ -52,6 +52,8 @@ import shutil  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from fixture_index import write_index  # noqa: E402
+
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from tensorflow.python.framework.convert_to_constants import (  # noqa: E402
@@ -1298,6 +1300,7 @@ def main():
         fn()
 
     rows, all_ops = verify_all()
+    write_index(OUT)
     print()
     print(f"{'fixture':<22} {'outs':>4} {'bytes':>9}  max|rerun-stored|  ops")
     for name, ops, nout, size, worst in rows:

@@ -43,6 +43,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from fixture_index import write_index  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
 import struct  # noqa: E402
@@ -414,6 +415,7 @@ def main():
     fixture_quantized_int8()
 
     rows = verify_all()
+    write_index(OUT)
     print()
     print(f"{'fixture':<24} {'weights':<8} {'outs':>4} {'bytes':>9}  ops")
     for name, weights, outputs, size, ops in rows:

@@ -49,6 +49,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from agreement import compare  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -264,7 +265,7 @@ def main(argv=None):
     if len(val_idx):
         probs = frozen(x_val)
         keras_probs = model.predict(x_val, batch_size=128, verbose=0)
-        diff = float(np.abs(probs - keras_probs).max())
+        diff = compare(probs, keras_probs).worst
         pred = probs.argmax(1)
         m = confusion(y_val, pred, len(labels))
         acc = float((pred == y_val).mean())

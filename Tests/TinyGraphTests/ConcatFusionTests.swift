@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Channel ConcatV2 computed in place: the Conv2D kernel writing with a wider pixel
 /// stride, the rewrite's conditions, fire-module graphs against op-by-op runs, and
@@ -129,7 +129,7 @@ import Testing
         #expect(output.values.map(\.bitPattern) == (try unfused.run(values)[0]).values.map(\.bitPattern))
         // And within the engine's tolerance of each op run alone (bias added after, not seeded).
         let want = try expectedFire(values, input: input, squeeze: squeeze, expand1: expand1, expand3: expand3, extra: extra)
-        #expect(OpTest.maxAbsDifference(output.values, want) <= 1e-5 * max(1, want.reduce(0) { max($0, abs($1)) }))
+        #expect(OpTest.compare(output.values, want) <= 1e-5 * max(1, want.reduce(0) { max($0, abs($1)) }))
         // Every convolution is still counted.
         let pixels = input[0] * input[1] * input[2]
         #expect(model.summary.multiplyAdds == pixels * (input[3] * squeeze + squeeze * expand1 + 9 * squeeze * expand3))
@@ -151,7 +151,7 @@ import Testing
         let values = OpTest.randomFloats(6 * 7 * 8, seed: 5)
         let outputs = try model.run(values)
         let want = try expectedFire(values, input: [1, 6, 7, 8], squeeze: 4, expand1: 16, expand3: 16, extra: false)
-        #expect(OpTest.maxAbsDifference(outputs[0].values, want) <= 1e-5 * max(1, want.reduce(0) { max($0, abs($1)) }))
+        #expect(OpTest.compare(outputs[0].values, want) <= 1e-5 * max(1, want.reduce(0) { max($0, abs($1)) }))
         // The other reader sees expand1 itself: the concatenation's first 16 channels, negated.
         let expand1 = (0..<(6 * 7)).flatMap { pixel in outputs[0].values[(pixel * 32)..<(pixel * 32 + 16)] }
         #expect(outputs[1].values == expand1.map { -$0 })

@@ -1,6 +1,6 @@
 import Glibc
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 @Suite struct ElementwiseOpTests {
     // MARK: Helpers

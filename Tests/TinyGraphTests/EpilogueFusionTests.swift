@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Conv2D → BiasAdd → activation collapses into one step with the same results.
 @Suite struct EpilogueFusionTests {
@@ -37,7 +37,7 @@ import Testing
         let input = OpTest.randomFloats(7 * 9 * 5, seed: 9).map { $0 * 4 }
         let output = try model.run(input)[0]
         #expect(output.name == "act")
-        #expect(OpTest.maxAbsDifference(output.values, try expected(activation: activation, input: input)) <= 1e-5)
+        #expect(OpTest.compare(output.values, try expected(activation: activation, input: input)) <= 1e-5)
     }
 
     @Test func fusesAnAddOfAChannelConstant() throws {
@@ -65,7 +65,7 @@ import Testing
         let scaled = try OpTest.run("Mul", [OpTest.floats(OpTest.randomFloats(21, seed: 6).map { $0 * 3 }, [21]), OpTest.floats(conv.floats, conv.shape)])[0]
         let shifted = try OpTest.run("Sub", [OpTest.floats(scaled.floats, scaled.shape), OpTest.floats(OpTest.randomFloats(21, seed: 7), [1, 1, 1, 21])])[0]
         let expected = try OpTest.run("Relu6", [OpTest.floats(shifted.floats, shifted.shape)])[0].floats
-        #expect(OpTest.maxAbsDifference(try model.run(input)[0].values, expected) <= 1e-5)
+        #expect(OpTest.compare(try model.run(input)[0].values, expected) <= 1e-5)
     }
 
     @Test func doesNotFoldASubtractionFromAConstant() throws {

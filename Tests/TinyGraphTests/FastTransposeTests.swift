@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// FastTranspose against the reference gather on random shapes and permutations.
 @Suite struct FastTransposeTests {

@@ -1,6 +1,6 @@
 import Glibc
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// FloatMath's libm-free floor/ceil/round against Glibc's floorf/ceilf/roundf.
 @Suite struct FloatMathRoundingTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 @Suite struct ImporterTests {
     private func load(_ graph: GraphBuilder, _ options: LoadOptions = LoadOptions()) throws(TinyGraphError) -> Model {

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 @Suite struct LayoutOpPadTests {
     private let matrix = OpTest.floats([1, 2, 3, 4, 5, 6], [2, 3])

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 @Suite struct LayoutOpSliceTests {
     /// StridedSlice of `x` with begin/end/strides as int32 constants and the masks as attributes.

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Shared helpers for the LayoutOp*Tests suites.
 enum LayoutTest {

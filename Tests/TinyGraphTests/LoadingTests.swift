@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// How loading treats the model file's bytes.
 @Suite struct LoadingTests {

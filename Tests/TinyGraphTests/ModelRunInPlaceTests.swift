@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 @Suite struct ModelRunInPlaceTests {
     @Test func fillingTheInputInPlaceGivesTheSameOutputs() throws {

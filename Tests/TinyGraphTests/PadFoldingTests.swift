@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Zero Pad → VALID Conv2D becomes one convolution that pads by itself.
 @Suite struct PadFoldingTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Conv2D (+ epilogue) streamed into the MaxPool that reads it: the fused kernel
 /// against the unfused kernels and the reference kernels, the rewrite's conditions,
@@ -85,8 +85,8 @@ import Testing
                 referencePooled.withUnsafeMutableBufferPointer { ReferencePooling.maxPool(input: a.baseAddress!, output: $0.baseAddress!, geometry: p) }
             }
             let tolerance = 1e-5 * max(1, activated.reduce(0) { max($0, abs($1)) })
-            let error = OpTest.maxAbsDifference(fused, referencePooled)
-            #expect(error <= tolerance, "case \(index): \(g) \(p) \(activation): max error \(error)")
+            let error = OpTest.compare(fused, referencePooled)
+            #expect(error <= tolerance, "case \(index): \(g) \(p) \(activation): \(error)")
         }
     }
 
@@ -140,7 +140,7 @@ import Testing
         let want = try expected(values, input: input, filter: filter, convStride: convStride, convPadding: convPadding, activation: activation,
                                 ksize: ksize, poolStride: poolStride, poolPadding: poolPadding)
         #expect(output.shape == model.outputs[0].shape)
-        #expect(OpTest.maxAbsDifference(output.values, want) <= 1e-5 * max(1, want.reduce(0) { max($0, abs($1)) }))
+        #expect(OpTest.compare(output.values, want) <= 1e-5 * max(1, want.reduce(0) { max($0, abs($1)) }))
     }
 
     @Test func theArenaHoldsOnlyTheRingNotTheConvolutionOutput() throws {

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 @Suite struct PoolingOpTests {
     static func attributes(ksize: [Int], strides: [Int], padding: String) -> [String: AttrValue] {
@@ -84,13 +84,13 @@ import Testing
                 opType, [OpTest.floats(image, shape)], Self.attributes(ksize: [1, 3, 2, 1], strides: [1, 2, 1, 1], padding: "SAME"))
             #expect(same[0].shape == [2, 4, 5, 3])
             let expectedSame = Self.naive(image, shape, window: (3, 2), stride: (2, 1), pads: (1, 0), outSize: (4, 5), average: average)
-            #expect(OpTest.maxAbsDifference(same[0].floats, expectedSame) < 1e-6)
+            #expect(OpTest.compare(same[0].floats, expectedSame) < 1e-6)
             // VALID: H (7-3)/2+1 = 3, W (5-2)/1+1 = 4.
             let valid = try OpTest.run(
                 opType, [OpTest.floats(image, shape)], Self.attributes(ksize: [1, 3, 2, 1], strides: [1, 2, 1, 1], padding: "VALID"))
             #expect(valid[0].shape == [2, 3, 4, 3])
             let expectedValid = Self.naive(image, shape, window: (3, 2), stride: (2, 1), pads: (0, 0), outSize: (3, 4), average: average)
-            #expect(OpTest.maxAbsDifference(valid[0].floats, expectedValid) < 1e-6)
+            #expect(OpTest.compare(valid[0].floats, expectedValid) < 1e-6)
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
                 opType, [OpTest.floats(image, shape)], Self.attributes(ksize: [1, 3, 3, 1], strides: [1, 2, 2, 1], padding: "SAME"))
             #expect(output[0].shape == [1, 5, 5, 4])
             let expected = Self.naive(image, shape, window: (3, 3), stride: (2, 2), pads: (1, 1), outSize: (5, 5), average: average)
-            #expect(OpTest.maxAbsDifference(output[0].floats, expected) < 1e-6)
+            #expect(OpTest.compare(output[0].floats, expected) < 1e-6)
         }
     }
 

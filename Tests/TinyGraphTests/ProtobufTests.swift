@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 @Suite struct ProtobufTests {
     private func decodeGraph(_ bytes: [UInt8]) throws(TinyGraphError) -> GraphDef {
@@ -18,11 +18,13 @@ import Testing
                 var reader = ProtoReader(file: buffer, range: ByteRange(start: 0, count: buffer.count), message: "TensorProto")
                 let (type, data) = try TensorProto.decode(&reader).makeBuffer(file: buffer, node: "c", op: "Const")
                 var values: [Float] = []
-                for index in 0..<type.elementCount {
-                    switch type.dtype {
-                    case .float32: values.append(data.bytes.assumingMemoryBound(to: Float.self)[index])
-                    case .int32: values.append(Float(data.bytes.assumingMemoryBound(to: Int32.self)[index]))
-                    default: values.append(Float(data.bytes.assumingMemoryBound(to: Int64.self)[index]))
+                withExtendedLifetime(data) {  // read through its pointer: keep it alive in optimised builds
+                    for index in 0..<type.elementCount {
+                        switch type.dtype {
+                        case .float32: values.append(data.bytes.assumingMemoryBound(to: Float.self)[index])
+                        case .int32: values.append(Float(data.bytes.assumingMemoryBound(to: Int32.self)[index]))
+                        default: values.append(Float(data.bytes.assumingMemoryBound(to: Int64.self)[index]))
+                        }
                     }
                 }
                 return .success((type, values))

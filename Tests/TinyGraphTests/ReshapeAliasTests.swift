@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Reshape, Squeeze and ExpandDims of arena tensors are aliases: no step runs, the
 /// output shares the input's memory, and the input lives as long as the aliases are read.

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Hostile and damaged files: every one must give a TinyGraphError, never a crash.
 @Suite struct RobustnessTests {

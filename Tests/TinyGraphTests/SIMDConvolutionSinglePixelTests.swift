@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// The one-pixel pointwise path (`SIMDConvolution.singlePixel`, a classifier's
 /// MatMul on one row) against the blocked kernel and the reference kernel.
@@ -46,7 +46,7 @@ import Testing
             #expect(single.map(\.bitPattern) == blocked.prefix(width).map(\.bitPattern), "case \(index): K \(depth) N \(width) \(activation)")
             let want = reference.indices.map { ReferenceConvolution.activate(reference[$0] + bias[$0], activation) }
             let tolerance = 1e-5 * max(1, want.reduce(0) { max($0, abs($1)) })
-            #expect(OpTest.maxAbsDifference(single, want) <= tolerance, "case \(index): K \(depth) N \(width) \(activation)")
+            #expect(OpTest.compare(single, want) <= tolerance, "case \(index): K \(depth) N \(width) \(activation)")
         }
     }
 }

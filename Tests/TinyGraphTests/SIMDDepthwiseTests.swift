@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// `SIMDDepthwise.depthwise` against `ReferenceConvolution.depthwise` on the shapes
 /// its paths split on: channel counts below, at and past one vector (tails that
@@ -57,7 +57,7 @@ import Testing
     /// and returns the SIMD kernel's largest error, the tolerance, and whether it
     /// wrote outside its output (guard floats on both sides must keep their value).
     static func compare(_ g: ConvolutionGeometry, _ activation: ConvolutionOp.Activation, seed: UInt64)
-        -> (error: Float, tolerance: Float, wroteOutside: Bool) {
+        -> (error: ValueComparison, tolerance: Float, wroteOutside: Bool) {
         let filterShape = [g.kernelHeight, g.kernelWidth, g.inChannels, 1]
         let input = OpTest.randomFloats(g.batch * g.inHeight * g.inWidth * g.inChannels, seed: seed)
         let filter = OpTest.randomFloats(filterShape.reduce(1, *), seed: seed &+ 1000)
@@ -85,7 +85,7 @@ import Testing
         // The same tolerance as SIMDConvolutionTests: the SIMD kernel adds the bias
         // first and may fuse multiply-adds, so its rounding differs from the reference.
         let tolerance = 1e-5 * max(1, want.reduce(0) { max($0, abs($1)) })
-        return (OpTest.maxAbsDifference(got, want), tolerance, wroteOutside)
+        return (OpTest.compare(got, want), tolerance, wroteOutside)
     }
 
     @Test(arguments: channelCounts)
@@ -97,7 +97,7 @@ import Testing
                 // Odd sizes: the 3×3 blocks of 4 pixels end with single interior pixels.
                 let g = Self.geometry(batch: 1, height: 11, width: 13, channels: channels, kernel)
                 let result = Self.compare(g, activation, seed: seed)
-                #expect(result.error <= result.tolerance, "\(channels) channels, \(kernel), \(activation): max error \(result.error)")
+                #expect(result.error <= result.tolerance, "\(channels) channels, \(kernel), \(activation): \(result.error)")
                 #expect(!result.wroteOutside, "\(channels) channels, \(kernel), \(activation): wrote outside the output")
             }
         }
@@ -116,7 +116,7 @@ import Testing
                     guard g.outHeight > 0 && g.outWidth > 0 else { continue }  // VALID with a kernel larger than the image
                     let activation = Self.activations[Int(seed % 4)]
                     let result = Self.compare(g, activation, seed: seed)
-                    #expect(result.error <= result.tolerance, "\(height)×\(width)×\(channels), \(kernel), \(activation): max error \(result.error)")
+                    #expect(result.error <= result.tolerance, "\(height)×\(width)×\(channels), \(kernel), \(activation): \(result.error)")
                     #expect(!result.wroteOutside, "\(height)×\(width)×\(channels), \(kernel): wrote outside the output")
                 }
             }
@@ -144,7 +144,7 @@ import Testing
                 dilationH: dilationH, dilationW: dilationW, padTop: padTop, padLeft: padLeft)
             let activation = Self.activations[index % Self.activations.count]
             let result = Self.compare(g, activation, seed: 9000 &+ UInt64(index))
-            #expect(result.error <= result.tolerance, "case \(index): \(g) \(activation): max error \(result.error)")
+            #expect(result.error <= result.tolerance, "case \(index): \(g) \(activation): \(result.error)")
             #expect(!result.wroteOutside, "case \(index): \(g): wrote outside the output")
         }
     }

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// The SIMD pooling kernels against the reference kernels on random geometries:
 /// same visiting order, so the results must be identical.

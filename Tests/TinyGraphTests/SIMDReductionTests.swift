@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// SIMDReduction (Float sums down rows) against ReferenceReduction (Double sums).
 ///
@@ -96,7 +96,7 @@ import Testing
             let output = try ReductionOpTests.reduce("Mean", OpTest.floats(values, shape), axes: [2, 1], keepDims: keepDims)
             #expect(output.shape == (keepDims ? [1, 1, 1, 40] : [1, 40]))
             // Values ≤ 10 over 49 terms: Σ|x|/n ≤ 10, so 1e-4 is the 1e-5·Σ|x|/n bound above.
-            #expect(OpTest.maxAbsDifference(output.floats, expected) <= 1e-4)
+            #expect(OpTest.compare(output.floats, expected) <= 1e-4)
         }
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Transpose → Reshape → Split (a ShuffleNetV2 channel shuffle then split) runs as
 /// one step; its outputs are checked against the shuffle written out by hand.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// The FlatBuffers reader and the importer on hand-made TFLite models, independent of
 /// TensorFlow's converter.
@@ -36,7 +36,7 @@ import Testing
         #expect(model.outputs.map(\.name) == ["output"])
         let output = try model.run(Self.input)[0]
         #expect(output.shape == [1, 3, 3, 3])
-        #expect(OpTest.maxAbsDifference(output.values, Self.expected) <= 1e-6)
+        #expect(OpTest.compare(output.values, Self.expected) <= 1e-6)
         // Bias and ReLU are folded into the packed convolution: one step.
         #expect(model.steps.map(\.opType) == ["CONV_2D"])
         #expect(model.summary.fileOpCounts == ["CONV_2D": 1])
@@ -50,7 +50,7 @@ import Testing
     ])
     func eitherOperatorCodeFieldNamesTheOperator(_ code: TFLiteTestModel.Code) throws {
         let model = try Model(bytes: TFLiteTestModel.conv(filter: Self.filter, bias: Self.bias, codes: [code]).bytes)
-        #expect(OpTest.maxAbsDifference(try model.run(Self.input)[0].values, Self.expected) <= 1e-6)
+        #expect(OpTest.compare(try model.run(Self.input)[0].values, Self.expected) <= 1e-6)
     }
 
     /// The "TFL3" identifier decides, not the file name.
@@ -60,7 +60,7 @@ import Testing
         let path = directory.appendingPathComponent("model.pb").path
         try Data(TFLiteTestModel.conv(filter: Self.filter, bias: Self.bias).bytes).write(to: URL(fileURLWithPath: path))
         let model = try Model(contentsOf: path)
-        #expect(OpTest.maxAbsDifference(try model.run(Self.input)[0].values, Self.expected) <= 1e-6)
+        #expect(OpTest.compare(try model.run(Self.input)[0].values, Self.expected) <= 1e-6)
     }
 
     @Test func tableFieldsReadTheirDefaultsWhenAbsent() throws {

@@ -1,5 +1,5 @@
 import Testing
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Damaged and hostile TFLite files: every one gives a TinyGraphError, never a crash.
 @Suite struct TFLiteRobustnessTests {

@@ -1,4 +1,4 @@
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Writes small FlatBuffers for tests, front to back: each table's vtable just
 /// before it, its children after it (so every `uoffset` points forward, as the

@@ -27,9 +27,19 @@ import Testing
         #expect(message["type"]?.stringValue == "text" && message["text"]?.stringValue == alert.text)
     }
 
+    /// LINE answers 409 to a retry key it has already accepted: delivered, not an error.
+    /// Other failures (here 500) are errors, so the message stays owed.
     @Test func lineTreats409AsAlreadyDelivered() throws {
-        let transport = RecordingTransport(status: 409)
-        try notifier("line:U0123", transport, secrets: NotifierSecrets(lineChannelToken: "tok")).deliver(alert, image: nil)
+        let conflict = RecordingTransport(status: 409)
+        #expect(throws: Never.self) {
+            try notifier("line:U0123", conflict, secrets: NotifierSecrets(lineChannelToken: "tok")).deliver(alert, image: nil)
+        }
+        #expect(conflict.requests.count == 1)
+        #expect(conflict.requests.first?.headers.contains(HTTPHeader("X-Line-Retry-Key", alert.id)) == true)
+        let failing = RecordingTransport(status: 500)
+        #expect(throws: WatcherError.self) {
+            try notifier("line:U0123", failing, secrets: NotifierSecrets(lineChannelToken: "tok")).deliver(alert, image: nil)
+        }
     }
 
     @Test func lineWithoutTokenFailsAtStartup() {
@@ -49,9 +59,14 @@ import Testing
         let request = transport.requests[0]
         let contentType = try #require(request.headers.first { $0.name == "Content-Type" }?.value)
         #expect(contentType.hasPrefix("multipart/form-data; boundary="))
+        let boundary = String(contentType.dropFirst("multipart/form-data; boundary=".count))
+        #expect(!boundary.isEmpty)
         let text = String(decoding: request.body, as: UTF8.self)
         #expect(text.contains("name=\"payload_json\"") && text.contains("name=\"files[0]\"; filename=\"lock.jpg\""))
-        #expect(request.body.starts(with: []) && containsSubsequence(request.body, jpeg))
+        // The body opens with the boundary, carries the JPEG's bytes whole, and closes the form.
+        #expect(request.body.starts(with: Array("--\(boundary)\r\n".utf8)))
+        #expect(containsSubsequence(request.body, jpeg))
+        #expect(text.hasSuffix("--\(boundary)--\r\n"))
         // Without a picture: plain JSON.
         try notifier("discord:https://discord.com/api/webhooks/1/x", transport).deliver(alert, image: nil)
         #expect(try body(transport.requests[1])["content"]?.stringValue == alert.text)

@@ -40,6 +40,21 @@ struct SoraCamClientTests {
         #expect(download.query?.contains("X-Amz-Signature=") == true)
     }
 
+    /// The fake follows the API: `time` is Unix milliseconds, so a time in seconds
+    /// (January 1970 as milliseconds) is refused with 400, and a client that sent
+    /// seconds would fail every test that exports.
+    @Test func anExportTimeInSecondsIsRefused() throws {
+        let fixture = try SoraCamTestFixture()
+        defer { fixture.server.stop() }
+        let client = try fixture.client()
+        #expect(throws: WatcherError.self) {
+            _ = try client.exportStill(deviceId: SoraCamTestFixture.device, time: SoraCamTestFixture.time / 1000,
+                                       deadline: fixture.clock.now() + 60)
+        }
+        #expect(fixture.server.count(.exportStart) == 1)
+        #expect(fixture.server.count(.exportStatus) == 0)
+    }
+
     @Test func reusesTheTokenForTheNextExport() throws {
         let fixture = try SoraCamTestFixture()
         defer { fixture.server.stop() }

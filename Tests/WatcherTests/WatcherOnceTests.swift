@@ -64,6 +64,12 @@ import Testing
         // One export per check, one login for all eleven runs (the token is cached).
         #expect(soracam.count(.exportStart) == 11)
         #expect(soracam.count(.auth) == 1)
+        // Each export asks for "now" in Unix milliseconds (the fake refuses seconds).
+        let started = Int(Date().timeIntervalSince1970 * 1000)
+        for request in soracam.requests(.exportStart) {
+            let time = try #require(request.json?["time"]?.intValue)
+            #expect(time <= started && time > started - 600_000, "export time \(time)")
+        }
         let tokenFile = stateFolder + "/soracom-token.json"
         let attributes = try FileManager.default.attributesOfItem(atPath: tokenFile)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)

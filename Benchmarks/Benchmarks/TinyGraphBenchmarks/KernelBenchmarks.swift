@@ -1,6 +1,6 @@
 import Benchmark
 import Foundation
-@_spi(Kernels) import TinyGraph
+@_spi(Kernels) @_spi(Testing) import TinyGraph
 
 /// Deterministic floats in [-scale, scale] (a 64-bit LCG, as in the unit tests).
 func randomFloats(_ count: Int, seed: UInt64, scale: Float = 1) -> [Float] {
@@ -70,20 +70,15 @@ final class ConvolutionState {
                 }
             }
         }
-        var largest: Float = 0
-        var error: Float = 0
-        for index in 0..<outputCount {
-            let want = applyActivation(reference[index] + bias[index % layer.outChannels], layer.activation)
-            largest = max(largest, abs(want))
-            let difference = abs(output[index] - want)
-            // NaN (an output never written) fails too.
-            error = difference.isNaN ? .infinity : max(error, difference)
-        }
+        let want = (0..<outputCount).map { applyActivation(reference[$0] + bias[$0 % layer.outChannels], layer.activation) }
+        let largest = want.reduce(Float(0)) { max($0, abs($1)) }
+        // NaN (an output never written) is an infinite error (ValueComparison).
+        let error = ValueComparison(Array(UnsafeBufferPointer(start: output, count: outputCount)), want)
         // The SIMD kernel adds the bias first and may fuse multiply-adds: the unit
         // tests' tolerance (SIMDConvolutionTests).
         let tolerance = 1e-5 * max(1, largest)
-        if !(error <= tolerance) {
-            failCheck("\(layer.name): SIMD vs reference max abs error \(error) > \(tolerance)")
+        if !error.isWithin(Double(tolerance)) {
+            failCheck("\(layer.name): SIMD vs reference: \(error); tolerance \(tolerance)")
         }
     }
 

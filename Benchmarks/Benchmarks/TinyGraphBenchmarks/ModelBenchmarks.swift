@@ -1,6 +1,6 @@
 import Benchmark
 import Foundation
-import TinyGraph
+@_spi(Testing) import TinyGraph
 
 /// The repository root: `TINYGRAPH_ROOT`, else two folders above this package.
 let repositoryRoot: String = {
@@ -61,21 +61,15 @@ final class ModelState {
         }
         if let expected = readFloats(folder + "/output_0.f32") {
             // TensorFlow's output for input.f32.
-            guard expected.count == values.count else {
-                failCheck("\(modelCase.name): output has \(values.count) values, TensorFlow's output_0.f32 \(expected.count)")
-            }
             let largest = expected.reduce(Float(0)) { max($0, abs($1)) }
             let tolerance: Float = modelCase.probabilities ? 1e-5 : 1e-4 * max(1, largest)
-            var error: Float = 0
-            for (got, want) in zip(values, expected) {
-                let difference = abs(got - want)
-                error = difference.isNaN ? .infinity : max(error, difference)
-            }
-            if !(error <= tolerance) {
-                failCheck("\(modelCase.name): max abs error against TensorFlow's output_0.f32 \(error) > \(tolerance)"
+            // A NaN, or a count that differs, is an infinite error (ValueComparison).
+            let error = ValueComparison(values, expected)
+            if !error.isWithin(Double(tolerance)) {
+                failCheck("\(modelCase.name): against TensorFlow's output_0.f32: \(error); tolerance \(tolerance)"
                           + " (after regenerating a model, run Benchmarks/write_tf_outputs.py again)")
             }
-            print("\(modelCase.name): output matches TensorFlow's output_0.f32 (max abs error \(error))")
+            print("\(modelCase.name): output matches TensorFlow's output_0.f32 (\(error))")
         } else {
             // tools/.bench-models keeps no TensorFlow output: check what can be checked.
             let sum = values.reduce(0, +)

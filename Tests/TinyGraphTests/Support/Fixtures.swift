@@ -1,5 +1,5 @@
 import Foundation
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// The committed reference fixtures (Tests/Fixtures/models/*), made by tools/make_fixtures.py.
 enum Fixtures {
@@ -29,26 +29,37 @@ enum Fixtures {
         var ops: [String]
     }
 
-    static func names() -> [String] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return entries.filter { FileManager.default.fileExists(atPath: root + "/" + $0 + "/meta.json") }.sorted()
-    }
+    /// The fixtures the folder's index.json lists (see FixtureIndex): a listed fixture
+    /// whose folder or files went missing fails its test instead of vanishing.
+    static func names() -> [String] { FixtureIndex.names(in: root) }
 
     static func load(_ name: String) throws -> Case {
         let directory = root + "/" + name
         let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/meta.json"))) as! [String: Any]
         var outputs: [Output] = []
         for entry in meta["outputs"] as! [[String: Any]] {
-            outputs.append(Output(name: entry["name"] as! String, shape: entry["shape"] as! [Int],
+            let shape = entry["shape"] as! [Int]
+            outputs.append(Output(name: entry["name"] as! String, shape: shape,
                                   isProbability: (entry["kind"] as! String) == "probabilities",
-                                  values: try floats(directory + "/" + (entry["file"] as! String))))
+                                  values: try floats(directory + "/" + (entry["file"] as! String), shape: shape)))
         }
-        return Case(name: name, directory: directory, input: meta["input"] as! String, inputShape: meta["input_shape"] as! [Int],
-                    input32: try floats(directory + "/input.f32"), outputs: outputs, ops: meta["ops"] as? [String] ?? [])
+        let inputShape = meta["input_shape"] as! [Int]
+        return Case(name: name, directory: directory, input: meta["input"] as! String, inputShape: inputShape,
+                    input32: try floats(directory + "/input.f32", shape: inputShape), outputs: outputs,
+                    ops: meta["ops"] as? [String] ?? [])
     }
 
-    static func floats(_ path: String) throws -> [Float] {
+    struct WrongLength: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Raw little-endian float32; with `shape`, a file of any other length is an error
+    /// (a truncated or stale golden must fail the fixture, not shorten the comparison).
+    static func floats(_ path: String, shape: [Int]? = nil) throws -> [Float] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        if let shape, data.count != 4 * shape.reduce(1, *) {
+            throw WrongLength(description: "\(path) has \(data.count) bytes; shape \(shape) needs \(4 * shape.reduce(1, *))")
+        }
         return data.withUnsafeBytes { raw in (0..<data.count / 4).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
     }
 

@@ -1,4 +1,4 @@
-@testable import TinyGraph
+@_spi(Testing) @testable import TinyGraph
 
 /// Builds single-op graphs in memory for kernel tests: constants in, outputs out,
 /// through the same resolve → fold path the importer uses.
@@ -84,10 +84,10 @@ enum OpTest {
         }
     }
 
-    static func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
-        precondition(a.count == b.count)
-        var worst: Float = 0
-        for (x, y) in zip(a, b) { worst = max(worst, abs(x - y)) }
-        return worst
+    /// The one comparison of computed and reference values (ValueComparison): NaN,
+    /// infinity and count mismatches are infinite errors; the report names the worst
+    /// element. `#expect(OpTest.compare(got, want) <= tolerance)`.
+    static func compare(_ actual: [Float], _ expected: [Float]) -> ValueComparison {
+        ValueComparison(actual, expected)
     }
 }

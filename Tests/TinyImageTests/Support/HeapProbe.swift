@@ -1,98 +1,18 @@
-import Glibc
+import Foundation
 
-/// Reads libjpeg's heap use from an LD_PRELOAD probe, when one is loaded.
+/// Reads libjpeg's heap use from the LD_PRELOAD probe in `jpeg_heap_probe.c`.
 ///
-/// libjpeg-turbo's memory manager gets every pool from malloc (jmemnobs.c),
-/// so counting the malloc and free calls made from libjpeg.so's code counts
-/// all of libjpeg's buffers. The probe counts per thread, so tests running in
-/// parallel do not disturb it. Save this as `jpeg_heap_probe.c`:
-///
-/// ```c
-/// #define _GNU_SOURCE
-/// #include <link.h>
-/// #include <malloc.h>
-/// #include <stdint.h>
-/// #include <string.h>
-///
-/// extern void *__libc_malloc(size_t);
-/// extern void *__libc_calloc(size_t, size_t);
-/// extern void *__libc_realloc(void *, size_t);
-/// extern void __libc_free(void *);
-///
-/// static uintptr_t jpeg_low, jpeg_high;   // libjpeg.so's code
-/// static __thread int counting;
-/// static __thread size_t live, peak;
-///
-/// static int find_libjpeg(struct dl_phdr_info *info, size_t size, void *data) {
-///     (void)size; (void)data;
-///     if (!info->dlpi_name || !strstr(info->dlpi_name, "libjpeg.so")) return 0;
-///     for (int i = 0; i < info->dlpi_phnum; i++) {
-///         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-///         if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
-///             jpeg_low = info->dlpi_addr + ph->p_vaddr;
-///             jpeg_high = jpeg_low + ph->p_memsz;
-///         }
-///     }
-///     return 1;
-/// }
-///
-/// static int from_libjpeg(void *caller) {
-///     return counting && (uintptr_t)caller >= jpeg_low && (uintptr_t)caller < jpeg_high;
-/// }
-///
-/// static void added(void *p) {
-///     live += malloc_usable_size(p);
-///     if (live > peak) peak = live;
-/// }
-///
-/// void tinyimage_probe_begin(void) {
-///     if (!jpeg_high) dl_iterate_phdr(find_libjpeg, NULL);
-///     live = peak = 0;
-///     counting = 1;
-/// }
-///
-/// size_t tinyimage_probe_end(void) {
-///     counting = 0;
-///     return peak;
-/// }
-///
-/// void *malloc(size_t n) {
-///     void *p = __libc_malloc(n);
-///     if (p && from_libjpeg(__builtin_return_address(0))) added(p);
-///     return p;
-/// }
-///
-/// void *calloc(size_t n, size_t m) {
-///     void *p = __libc_calloc(n, m);
-///     if (p && from_libjpeg(__builtin_return_address(0))) added(p);
-///     return p;
-/// }
-///
-/// void *realloc(void *old, size_t n) {
-///     int counted = from_libjpeg(__builtin_return_address(0));
-///     if (counted && old) live -= malloc_usable_size(old);
-///     void *p = __libc_realloc(old, n);
-///     if (counted && p) added(p);
-///     return p;
-/// }
-///
-/// void free(void *p) {
-///     if (p && from_libjpeg(__builtin_return_address(0))) live -= malloc_usable_size(p);
-///     __libc_free(p);
-/// }
-/// ```
-///
-/// then, from the repository:
-///
-/// ```sh
-/// gcc -O2 -shared -fPIC -o /tmp/jpeg_heap_probe.so jpeg_heap_probe.c
-/// swift build --scratch-path .build-image --build-tests
-/// LD_PRELOAD=/tmp/jpeg_heap_probe.so .build-image/debug/TinyGraphPackageTests.xctest \
-///     --testing-library swift-testing --filter libjpegHeapForTheLockRegion
-/// ```
+/// A test cannot count another library's mallocs from inside the process unless the
+/// probe was preloaded, so `HeapProbe.measure` compiles the probe with the C compiler
+/// that comes with Swift, runs this test binary again under it with only the memory
+/// test selected, and returns what that run printed. Inside that run, `HeapProbe()`
+/// finds the probe's functions and counts.
 struct HeapProbe {
     private let begin: @convention(c) () -> Void
     private let end: @convention(c) () -> Int
+
+    /// Set in the re-run, where a missing probe is an error rather than the cue to re-run.
+    static let childVariable = "TINYIMAGE_HEAP_PROBE_CHILD"
 
     /// nil when no probe is preloaded.
     init?() {
@@ -107,5 +27,44 @@ struct HeapProbe {
         defer { _ = end() }
         try body()
         return end()
+    }
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    /// Builds the probe and runs the test `testName` of this binary under it; returns
+    /// the run's standard output. Throws when the probe cannot be built or the run fails.
+    static func runUnderProbe(testName: String) throws -> String {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("jpeg_heap_probe.c")
+        let library = FileManager.default.temporaryDirectory.appendingPathComponent("jpeg_heap_probe-\(getpid()).so")
+        defer { try? FileManager.default.removeItem(at: library) }
+        let compiler = try run("/usr/bin/env", ["cc", "-O2", "-shared", "-fPIC", "-o", library.path, source.path])
+        guard compiler.status == 0 else {
+            throw Failure(description: "cannot build the heap probe with cc (exit \(compiler.status)): \(compiler.output)")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["LD_PRELOAD"] = library.path
+        environment[childVariable] = "1"
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let child = try run(testBinary, ["--testing-library", "swift-testing", "--filter", testName], environment: environment)
+        guard child.status == 0 else {
+            throw Failure(description: "the test run under the heap probe failed (exit \(child.status)):\n\(child.output)")
+        }
+        return child.output
+    }
+
+    private static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
+        -> (status: Int32, output: String)
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -253,8 +253,13 @@ final class FakeSoraCamServer: @unchecked Sendable {
         }
     }
 
+    /// 2001-09-09 in milliseconds: every real recording is later, every time in seconds earlier.
+    static let earliestRecordingTime = 1_000_000_000_000
+
     private func startExport(_ request: RecordedRequest, deviceId: String) -> FakeResponse {
-        guard let time = request.json?["time"]?.intValue else {
+        // Unix time in milliseconds (the OpenAPI text). A time in seconds reads as
+        // January 1970, when nothing was recorded: the real API refuses it too.
+        guard let time = request.json?["time"]?.intValue, time >= Self.earliestRecordingTime else {
             return error(400, "INVALID_TIME", "The value specified for `time` is invalid")
         }
         let now = Int(Date().timeIntervalSince1970 * 1000)
