@@ -36,8 +36,11 @@ let package = Package(
         .systemLibrary(name: "CLibCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CLibCurl"], linkerSettings: [.linkedLibrary("curl")]),
 
+        // SIGINT/SIGTERM as a flag that long operations poll; a second signal exits at once.
+        .target(name: "CInterruptShim"),
+
         // Everything the watcher does, as a library the tests drive directly.
-        .target(name: "Watcher", dependencies: ["TinyGraph", "TinyImage", "CCurlShim"]),
+        .target(name: "Watcher", dependencies: ["TinyGraph", "TinyImage", "CCurlShim", "CInterruptShim"]),
         .executableTarget(
             name: "WatcherCLI",
             dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")]

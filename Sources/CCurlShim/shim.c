@@ -35,6 +35,10 @@ CURLcode ccurl_setopt_callback(CURL *handle, CURLoption option, ccurl_io_callbac
     return curl_easy_setopt(handle, option, value);
 }
 
+CURLcode ccurl_setopt_xferinfo(CURL *handle, ccurl_xferinfo_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
+}
+
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -6,11 +6,13 @@ struct DevicesCommand: ParsableCommand {
         commandName: "devices", abstract: "List the SoraCam cameras these credentials can see (to find --device-id).")
 
     @OptionGroup(title: "SORACOM") var soracom: SoracomOptions
-    @Flag(help: "Print one JSON array.") var json = false
+    @Flag(help: "Print one JSON array. (env WATCHER_JSON)") var json = false
 
     func run() throws {
+        let json = try EnvironmentFallback.flag(self.json, "WATCHER_JSON")
         let transport = try reportingFailures { try CurlTransport(userAgent: "watcher/" + WatcherVersion.text) }
         let client = try soracom.makeClient(transport: transport)
+        Interruption.install()
         let devices = try reportingFailures { try client.devices() }
         if json {
             printLine(JSONValue.array(devices.map { device in

@@ -1,37 +1,22 @@
 import ArgumentParser
 import Watcher
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Runs a command body; a WatcherError becomes one line on stderr and exit status 1.
+/// Runs a command body. A WatcherError becomes one line on stderr and exit
+/// status 1; a configuration error (`.usage`) exit status 64; SIGINT or SIGTERM
+/// the shell's status for that signal (130, 143).
 func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as WatcherError {
-        if error.kind == .usage { throw ValidationError(error.message) }
-        printError("watcher: error: " + error.message)
-        throw ExitCode.failure
+        throw exitStatus(for: error)
     }
 }
 
-func printError(_ line: String) {
-    writeLine(line, to: STDERR_FILENO)
-}
-
-/// Standard output, written per line (unbuffered) so logs under systemd and pipes are timely.
-func printLine(_ line: String) {
-    writeLine(line, to: STDOUT_FILENO)
-}
-
-private func writeLine(_ line: String, to descriptor: Int32) {
-    let bytes = Array((line + "\n").utf8)
-    var written = 0
-    while written < bytes.count {
-        let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
-        if count < 0, errno == EINTR { continue }
-        guard count > 0 else { return }
-        written += count
-    }
+/// Prints a WatcherError (usage errors are printed by `WatcherCommand.main`) and
+/// returns the error that ends the command with the right status.
+func exitStatus(for error: WatcherError) -> Error {
+    if error.kind == .usage { return ValidationError(error.message) }
+    printError("watcher: error: " + error.message)
+    if error.kind == .interrupted { return ExitCode(128 + (Interruption.signal ?? 2)) }
+    return ExitCode.failure
 }

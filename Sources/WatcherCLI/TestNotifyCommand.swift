@@ -21,6 +21,7 @@ struct TestNotifyCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         let name = EnvironmentFallback.string(cameraName, "WATCHER_CAMERA_NAME") ?? "watcher"
+        Interruption.install()
         let failures = try reportingFailures {
             let transport = try CurlTransport(userAgent: "watcher/" + WatcherVersion.text)
             let secrets = NotifierSecrets.fromEnvironment()

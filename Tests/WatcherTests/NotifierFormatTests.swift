@@ -15,14 +15,14 @@ import Testing
 
     @Test func linePushWithBearerTokenAndRetryKey() throws {
         let transport = RecordingTransport()
-        let line = try notifier("line:U0123", transport, secrets: NotifierSecrets(lineChannelToken: "tok", lineAPIBase: "http://127.0.0.1:9"))
+        let line = try notifier("line:U0123456789abcdef0123456789abcdef", transport, secrets: NotifierSecrets(lineChannelToken: "tok", lineAPIBase: "http://127.0.0.1:9"))
         try line.deliver(alert, image: jpeg)
         let request = try #require(transport.requests.first)
         #expect(request.method == "POST" && request.url == "http://127.0.0.1:9/v2/bot/message/push")
         #expect(request.headers.contains(HTTPHeader("Authorization", "Bearer tok")))
         #expect(request.headers.contains(HTTPHeader("X-Line-Retry-Key", alert.id)))
         let json = try body(request)
-        #expect(json["to"]?.stringValue == "U0123")
+        #expect(json["to"]?.stringValue == "U0123456789abcdef0123456789abcdef")
         let message = try #require(json["messages"]?.arrayValue?.first)
         #expect(message["type"]?.stringValue == "text" && message["text"]?.stringValue == alert.text)
     }
@@ -32,18 +32,18 @@ import Testing
     @Test func lineTreats409AsAlreadyDelivered() throws {
         let conflict = RecordingTransport(status: 409)
         #expect(throws: Never.self) {
-            try notifier("line:U0123", conflict, secrets: NotifierSecrets(lineChannelToken: "tok")).deliver(alert, image: nil)
+            try notifier("line:U0123456789abcdef0123456789abcdef", conflict, secrets: NotifierSecrets(lineChannelToken: "tok")).deliver(alert, image: nil)
         }
         #expect(conflict.requests.count == 1)
         #expect(conflict.requests.first?.headers.contains(HTTPHeader("X-Line-Retry-Key", alert.id)) == true)
         let failing = RecordingTransport(status: 500)
         #expect(throws: WatcherError.self) {
-            try notifier("line:U0123", failing, secrets: NotifierSecrets(lineChannelToken: "tok")).deliver(alert, image: nil)
+            try notifier("line:U0123456789abcdef0123456789abcdef", failing, secrets: NotifierSecrets(lineChannelToken: "tok")).deliver(alert, image: nil)
         }
     }
 
     @Test func lineWithoutTokenFailsAtStartup() {
-        #expect(throws: WatcherError.self) { try notifier("line:U0123", RecordingTransport()) }
+        #expect(throws: WatcherError.self) { try notifier("line:U0123456789abcdef0123456789abcdef", RecordingTransport()) }
     }
 
     @Test func slackText() throws {

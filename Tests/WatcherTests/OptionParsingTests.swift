@@ -26,8 +26,15 @@ import Testing
         #expect(!slack.id.contains("secret") && slack.id.hasPrefix("slack#") && slack.id.count == 14)
         #expect(try NotifierSpec(parsing: "stdout").kind == .stdout)
         #expect(try NotifierSpec(parsing: "ntfy:my-door").target == "my-door")
-        #expect(try NotifierSpec(parsing: "line:U1234").target == "U1234")
-        for bad in ["email:me@example.com", "slack:hooks.slack.com", "line:", "ntfy", "webhook:"] {
+        #expect(try NotifierSpec(parsing: "line:U0123456789abcdef0123456789abcdef").target == "U0123456789abcdef0123456789abcdef")
+        #expect(try NotifierSpec(parsing: "line:C0123456789abcdef0123456789abcdef").kind == .line)
+        #expect(try NotifierSpec(parsing: "ntfy:https://ntfy.example.org/door_1").target == "https://ntfy.example.org/door_1")
+        #expect(try NotifierSpec(parsing: "webhook:http://[::1]:8123/api/webhook/x?y=1").kind == .webhook)
+        for bad in ["email:me@example.com", "slack:hooks.slack.com", "line:", "line:U1234", "line:X0123456789abcdef0123456789abcdef",
+                    "ntfy", "ntfy:my topic", "ntfy:door!", "ntfy:https://ntfy.sh", "ntfy:" + String(repeating: "a", count: 65),
+                    "webhook:", "webhook:https://", "webhook:https://host:99999/x", "webhook:https://ho st/x",
+                    "slack:https://hooks.slack.com/services/a b", "teams:ftp://host/x", "discord:https://host/\u{e9}",
+                    "webhook:https://host/{id}"] {
             #expect(throws: WatcherError.self) { try NotifierSpec(parsing: bad) }
         }
     }

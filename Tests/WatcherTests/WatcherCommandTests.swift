@@ -100,9 +100,10 @@ import Testing
     @Test func badInputIsOneClearLineAndExitStatus1() throws {
         let truncated = try writeStill(Array(TestStills.red.prefix(5000)), "cut.jpg")
         let cases: [([String], String)] = [
-            (["check", "--image", truncated, "--model", TestStills.model], "truncated"),
-            (["check", "--image", folder.appendingPathComponent("missing.jpg").path, "--model", TestStills.model], "missing.jpg"),
-            (["check", "--image", truncated, "--model", folder.path + "/nope.pb"], "nope.pb"),
+            (["check", "--image", truncated, "--model", TestStills.model, "--crop", TestStills.crop], "truncated"),
+            (["check", "--image", folder.appendingPathComponent("missing.jpg").path, "--model", TestStills.model,
+              "--whole-image"], "missing.jpg"),
+            (["check", "--image", truncated, "--model", folder.path + "/nope.pb", "--crop", TestStills.crop], "nope.pb"),
             (["check", "--image", try writeStill(TestStills.red, "ok.jpg"), "--model", TestStills.model,
               "--crop", "128x128+1900+378"], "crop"),
         ]
@@ -120,9 +121,9 @@ import Testing
             (["once"] + baseArguments(red), ["WATCHER_DEBOUNCE": "many"], "WATCHER_DEBOUNCE"),
             (["once"] + baseArguments(red) + ["--notify", "email:me"], [:], "unknown kind"),
             (["once"] + baseArguments(red) + ["--alert-label", "ajar"], [:], "ajar"),
-            (["once", "--model", TestStills.model], [:], "--device-id"),
-            (["once", "--device-id", "7C00", "--model", TestStills.model], [:], "SORACOM_AUTH_KEY"),
-            (["once"] + baseArguments(red) + ["--notify", "line:U1"], [:], "WATCHER_LINE_CHANNEL_TOKEN"),
+            (["once", "--model", TestStills.model, "--crop", TestStills.crop], [:], "--device-id"),
+            (["once", "--device-id", "7C00", "--model", TestStills.model, "--crop", TestStills.crop], [:], "SORACOM_AUTH_KEY"),
+            (["once"] + baseArguments(red) + ["--notify", "line:U0123456789abcdef0123456789abcdef"], [:], "WATCHER_LINE_CHANNEL_TOKEN"),
         ]
         for (arguments, environment, expected) in cases {
             let result = try WatcherProcess.run(arguments, environment: environment, folder: folder)
@@ -144,7 +145,11 @@ import Testing
         #expect(json["camera"]?.stringValue == "Back door" && json["notification"]?.stringValue == "opened")
         // With --json, the stdout notifier writes to stderr so stdout stays JSON.
         #expect(result.lines.count == 1 && result.stderr.contains("[opened]"))
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("env-state/camera-Back_door.json").path))
+        // The state is keyed by the file's absolute path, and remembers the name.
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("env-state").path)
+        let stateFile = try #require(names.first { $0.hasPrefix("camera-file-") && $0.contains("_red.jpg-") && $0.hasSuffix(".json") })
+        let text = try String(contentsOfFile: folder.appendingPathComponent("env-state/" + stateFile).path, encoding: .utf8)
+        #expect(text.contains("\"camera\":\"Back door\""))
     }
 
     @Test func archiveKeepsCropsPerLabelWithRetention() throws {

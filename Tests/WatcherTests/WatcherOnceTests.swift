@@ -40,8 +40,15 @@ import Testing
         receiver.requests(path: "/hook").compactMap(\.json)
     }
 
-    func stateBytes() -> Data? {
-        FileManager.default.contents(atPath: stateFolder + "/camera-Front_door.json")
+    /// The camera's state file: named by the device id (and a hash), not the camera name.
+    var statePath: String? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: stateFolder)) ?? []
+        return names.first { $0.hasPrefix("camera-\(FakeSoraCamServer.deviceId)-") && $0.hasSuffix(".json") }
+            .map { stateFolder + "/" + $0 }
+    }
+
+    func state() throws -> JSONValue {
+        try JSONValue.parse(Array(try #require(statePath.flatMap { FileManager.default.contents(atPath: $0) })))
     }
 
     func json(_ result: WatcherProcess.Result) throws -> JSONValue {
@@ -83,21 +90,23 @@ import Testing
         #expect(messages().map { $0["event"]?.stringValue } == ["opened", "reminder"])
     }
 
-    /// Each fault: a clear one-line error, exit status 1, no secret in the output,
-    /// and the state file exactly as it was.
+    /// Each fault: a clear one-line error with the time in front, exit status 1, no
+    /// secret in the output; the lock's state as it was, the failure counted with
+    /// its cause.
     @Test(arguments: [
-        ("wrong auth key", FaultCase.auth401, "auth"),
-        ("export start 500", FaultCase.exportStart500, "500"),
-        ("limit exceeded", FaultCase.limitExceeded, "budget"),
-        ("truncated download", FaultCase.truncatedDownload, ""),
-        ("expired URL", FaultCase.urlExpired, "expired"),
-        ("slow answers", FaultCase.slow, "timed out"),
-        ("truncated JPEG", FaultCase.truncatedJPEG, "truncated"),
-        ("not a JPEG", FaultCase.notJPEG, "JPEG"),
+        ("wrong auth key", FaultCase.auth401, "auth", FailureCause.keyRejected),
+        ("export start 500", FaultCase.exportStart500, "500", .serviceFailing),
+        ("limit exceeded", FaultCase.limitExceeded, "budget", .budgetExhausted),
+        ("truncated download", FaultCase.truncatedDownload, "", .networkDown),
+        ("expired URL", FaultCase.urlExpired, "expired", .serviceFailing),
+        ("slow answers", FaultCase.slow, "timed out", .timedOut),
+        ("truncated JPEG", FaultCase.truncatedJPEG, "truncated", .unusableStill),
+        ("not a JPEG", FaultCase.notJPEG, "JPEG", .unusableStill),
     ])
-    func faultsLeaveTheStateIntact(name: String, fault: FaultCase, expected: String) throws {
+    func faultsAreOneLineAndLeaveTheLockStateAsItWas(name: String, fault: FaultCase, expected: String,
+                                                    cause: FailureCause) throws {
         _ = try once(TestStills.red)  // one alert so far: streak 1
-        let before = try #require(stateBytes())
+        let before = try state()
         var still = TestStills.red
         var extra: [String] = []
         switch fault {
@@ -117,14 +126,19 @@ import Testing
         }
         let result = try once(still, extra: extra)
         #expect(result.status == 1, "\(name): \(result.stdout) \(result.stderr)")
-        let errorLines = result.stderr.split(separator: "\n")
-        #expect(errorLines.count == 1 && errorLines[0].hasPrefix("watcher: error: "), "\(name): \(result.stderr)")
+        let errorLines = result.errorLines
+        #expect(errorLines.count == 1 && Self.isStamped(errorLines.first ?? "", "watcher: error: "), "\(name): \(result.stderr)")
         if !expected.isEmpty { #expect(result.stderr.lowercased().contains(expected.lowercased()), "\(name): \(result.stderr)") }
         #expect(result.stdout.isEmpty)
         for secret in [soracam.authKey] + soracam.issuedSignatures {
             #expect(!result.stderr.contains(secret), "\(name) leaked a secret")
         }
-        #expect(stateBytes() == before, "\(name) changed the state")
+        let after = try state()
+        for field in ["alertStreak", "openSince", "announced", "lastAnnouncedAt", "lastCheck"] {
+            #expect(after[field] == before[field], "\(name) changed \(field)")
+        }
+        #expect(after["failureStreak"]?.intValue == 1, "\(name)")
+        #expect(after["lastFailure"]?["cause"]?.stringValue == cause.rawValue, "\(name): \(String(describing: after["lastFailure"]))")
         #expect(messages().isEmpty)
         // The next check works again and carries on from the saved streak.
         soracam.setBudget(limitFrames: 100_000, usedFrames: 0)
@@ -165,6 +179,18 @@ import Testing
         #expect(result.status == 1)
         #expect(messages().last?["event"]?.stringValue == "opened")
         #expect(receiver.requests(path: "/hook").count == 2)
+    }
+}
+
+extension WatcherOnceTests {
+    /// `2026-11-24T18:02:11+00:00 watcher: error: …`: an ISO 8601 time, then the text.
+    static func isStamped(_ line: String, _ text: String) -> Bool {
+        let parts = line.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[1].hasPrefix(text) else { return false }
+        let stamp = Array(parts[0].utf8)
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24]
+        return stamp.count == 25 && digits.allSatisfy { (0x30...0x39).contains(stamp[$0]) }
+            && stamp[4] == 0x2D && stamp[10] == 0x54 && stamp[13] == 0x3A && (stamp[19] == 0x2B || stamp[19] == 0x2D)
     }
 }
 

@@ -21,6 +21,11 @@ CURLcode ccurl_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode ccurl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
 CURLcode ccurl_setopt_callback(CURL *handle, CURLoption option, ccurl_io_callback value);
 
+/// The signature of CURLOPT_XFERINFOFUNCTION: a non-zero return aborts the transfer.
+typedef int (*ccurl_xferinfo_callback)(void *context, curl_off_t download_total, curl_off_t download_now,
+                                       curl_off_t upload_total, curl_off_t upload_now);
+CURLcode ccurl_setopt_xferinfo(CURL *handle, ccurl_xferinfo_callback value);
+
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, char **value);
 

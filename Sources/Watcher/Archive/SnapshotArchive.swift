@@ -22,11 +22,11 @@ public struct SnapshotArchive: Sendable {
     @discardableResult
     public func save(crop: [UInt8], still: [UInt8]?, folderName: String, camera: String, probability: Double,
                      time: Int) throws(WatcherError) -> String {
-        let labelFolder = FileSystem.join(folder, StateStore.fileSafe(folderName))
+        let labelFolder = FileSystem.join(folder, FileSystem.safeName(folderName))
         try FileSystem.createDirectory(labelFolder)
         let percent = Int((probability * 100).rounded())
         let stem = WallTime.fileStamp(time) + "-" + String(time % 1000 + 1000).dropFirst() + "-"
-            + StateStore.fileSafe(camera) + "-p\(percent)"
+            + FileSystem.safeName(camera) + "-p\(percent)"
         let cropPath = FileSystem.join(labelFolder, stem + ".jpg")
         try FileSystem.writeAtomically(crop, to: cropPath)
         if keepStills, let still {

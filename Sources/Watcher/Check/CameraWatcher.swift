@@ -1,10 +1,13 @@
 import TinyImage
 
-/// One camera's check: still → crop → classify → decide → archive → notify →
-/// save state. The same code runs for `watcher once`, `run`, `check` and `demo`.
+/// One camera's check: lock → state → still → crop → classify → decide →
+/// archive → notify → save state → history. The same code runs for `watcher
+/// once`, `run` and `demo`. A check that cannot see the lock (camera offline, key
+/// rejected, model broken…) is recorded too: it counts towards the `unreachable`
+/// message and still retries the messages owed from earlier checks.
 public final class CameraWatcher {
     public let source: ImageSource
-    public let classifier: LockClassifier
+    public let loader: ClassifierLoader
     public let crop: CropGeometry?
     public let policy: DecisionPolicy
     public let store: StateStore
@@ -12,58 +15,87 @@ public final class CameraWatcher {
     public let archive: SnapshotArchive?
     /// How the camera is named in messages (defaults to the source's id).
     public let cameraName: String
-    /// Names the camera's state file: the given name if any, else the source's id
-    /// (so a file source replaced by another path is still the same camera).
-    public let stateKey: String
+    /// Keys the state, lock and history: the source, not the name (see `CameraKey`).
+    public let key: CameraKey
+    /// Seconds to wait for another process's check of this camera to finish.
+    public let lockTimeout: Double
+    private var classifier: LockClassifier?
 
-    public init(source: ImageSource, classifier: LockClassifier, crop: CropGeometry?, policy: DecisionPolicy,
-                store: StateStore, outbox: Outbox, archive: SnapshotArchive?, cameraName: String?) throws(WatcherError) {
+    public init(source: ImageSource, loader: ClassifierLoader, crop: CropGeometry?, policy: DecisionPolicy,
+                store: StateStore, outbox: Outbox, archive: SnapshotArchive?, cameraName: String?,
+                lockTimeout: Double = 120) throws(WatcherError) {
         try policy.validate()
-        guard classifier.labels.contains(policy.alertLabel) else {
-            throw WatcherError(.usage, "--alert-label '\(policy.alertLabel)' is not one of the model's labels: "
-                + classifier.labels.joined(separator: ", "))
+        guard loader.alertLabel == policy.alertLabel else {
+            throw WatcherError(.usage, "the classifier watches '\(loader.alertLabel)' but the policy '\(policy.alertLabel)'")
         }
         self.source = source
-        self.classifier = classifier
+        self.loader = loader
         self.crop = crop
         self.policy = policy
         self.store = store
         self.outbox = outbox
         self.archive = archive
         self.cameraName = cameraName ?? source.cameraID
-        self.stateKey = cameraName ?? source.cameraID
+        // Version 0.1 named the state by the camera name, else the source's id.
+        self.key = source.cameraKey.adopting(legacyName: cameraName ?? source.cameraID)
+        self.lockTimeout = lockTimeout
     }
 
-    /// Runs one check. If the still cannot be had, messages owed from earlier checks
-    /// are still retried and saved, and the source's error is thrown; the decision
-    /// state is untouched.
-    public func check(now: Int) throws(WatcherError) -> CheckResult {
-        var state = try store.load(camera: stateKey)
+    /// Loads the model now (before any lock or export), so configuration errors
+    /// (`.usage`: labels that do not fit) surface first. A `.model` error is
+    /// returned, not thrown: the check will try again and report it as a failure.
+    @discardableResult
+    public func prepare() throws(WatcherError) -> WatcherError? {
+        guard classifier == nil else { return nil }
+        do {
+            classifier = try loader.load()
+            return nil
+        } catch where error.kind == .model {
+            return error
+        }
+    }
+
+    /// Runs one check. `now` is read once the lock is held (a check that waited
+    /// for another is about the moment it ran). Throws only what could not be
+    /// recorded: the lock not had in time (`.locked`), SIGINT/SIGTERM
+    /// (`.interrupted`), an unreadable or unwritable state (`.state`), labels that
+    /// do not fit the model (`.usage`).
+    public func check(now: () -> Int = WallTime.nowMillis) throws(WatcherError) -> CheckOutcome {
+        let lock = try store.lock(key, timeout: lockTimeout, camera: cameraName)
+        defer { lock.release() }
+        let loaded = try store.load(key)
+        var state = loaded.state
+        state.camera = cameraName
+        state.source = key.readable
+        let time = now()
 
         let classification: Classification
         let cropImage: RGBImage
         let still: [UInt8]
         do {
-            still = try source.fetchStill(now: now)
-            (classification, cropImage) = try classifier.classify(jpeg: still, crop: crop)
-        } catch {
-            if !state.outbox.isEmpty {
-                _ = outbox.deliver(nil, image: nil, state: &state)
-                try store.save(state, camera: stateKey)
+            let classifier: LockClassifier
+            if let loadedClassifier = self.classifier {
+                classifier = loadedClassifier
+            } else {
+                classifier = try loader.load()
+                self.classifier = classifier
             }
-            throw error
+            still = try source.fetchStill(now: time)
+            (classification, cropImage) = try classifier.classify(jpeg: still, crop: crop)
+        } catch where error.kind != .interrupted && error.kind != .usage {
+            return .failed(try recordFailure(error, time: time, state: &state, loaded: loaded))
         }
 
         let alertProbability = classification.probability(of: policy.alertLabel) ?? 0
         let verdict = policy.verdict(alertProbability: alertProbability)
         let top = classification.top
-        let record = CheckRecord(time: now, label: top.label, probability: top.probability,
+        let record = CheckRecord(time: time, label: top.label, probability: top.probability,
                                  alertProbability: alertProbability, verdict: verdict)
-        let message = DecisionEngine.observe(record, camera: cameraName, policy: policy, state: &state)
+        let messages = DecisionEngine.observe(record, camera: cameraName, policy: policy, state: &state)
 
         var warnings = source.warnings()
         var cropJPEG: [UInt8]?
-        if message != nil || archive != nil {
+        if !messages.isEmpty || archive != nil {
             do { cropJPEG = try JPEGEncoder.encode(cropImage, quality: 90) } catch {
                 warnings.append("cannot encode the crop: \(error)")
             }
@@ -73,17 +105,48 @@ public final class CameraWatcher {
             let folder = verdict == .unsure ? "unsure" : top.label
             do {
                 archivedPath = try archive.save(crop: cropJPEG, still: still, folderName: folder, camera: cameraName,
-                                                probability: top.probability, time: now)
+                                                probability: top.probability, time: time)
             } catch {
                 warnings.append("snapshot not archived: \(error.message)")
             }
         }
-        let delivery = outbox.deliver(message, image: cropJPEG, state: &state)
-        if delivery.dropped > 0 { warnings.append("\(delivery.dropped) undelivered message(s) dropped: outbox full") }
-        try store.save(state, camera: stateKey)
+        let delivery = outbox.deliver(messages, image: cropJPEG, now: time, state: &state)
+        warnings += delivery.dropped
+        try store.save(state, key, replacing: loaded)
+        warnings += appendHistory(HistoryEntry(
+            time: time, camera: cameraName, label: top.label, probability: top.probability,
+            alertProbability: alertProbability, verdict: verdict, events: messages.map(\.kind.rawValue)))
 
-        return CheckResult(camera: cameraName, time: now, classification: classification, alertLabel: policy.alertLabel,
-                           alertProbability: alertProbability, verdict: verdict, message: message, delivery: delivery,
-                           archivedPath: archivedPath, warnings: warnings, state: state)
+        return .completed(CheckResult(
+            camera: cameraName, time: time, classification: classification, alertLabel: policy.alertLabel,
+            alertProbability: alertProbability, verdict: verdict, messages: messages, delivery: delivery,
+            archivedPath: archivedPath, warnings: warnings, state: state))
+    }
+
+    /// A check that could not see the lock: the failure counts towards
+    /// `unreachable`, owed messages are still retried, and the history says why.
+    private func recordFailure(_ error: WatcherError, time: Int, state: inout CameraState, loaded: StoredState)
+        throws(WatcherError) -> FailedCheck
+    {
+        let failure = CheckFailure(time: time, error: error)
+        let message = DecisionEngine.observeFailure(failure, camera: cameraName, policy: policy, state: &state)
+        let messages = message.map { [$0] } ?? []
+        let delivery = outbox.deliver(messages, image: nil, now: time, state: &state)
+        try store.save(state, key, replacing: loaded)
+        var warnings = source.warnings() + delivery.dropped
+        warnings += appendHistory(HistoryEntry(time: time, camera: cameraName, events: messages.map(\.kind.rawValue),
+                                               error: error.message, cause: failure.cause))
+        return FailedCheck(camera: cameraName, error: error, failure: failure, messages: messages, delivery: delivery,
+                           warnings: warnings, state: state)
+    }
+
+    /// A history that cannot be written is worth a warning, not a failed check.
+    private func appendHistory(_ entry: HistoryEntry) -> [String] {
+        do {
+            try store.history(key).append(entry)
+            return []
+        } catch {
+            return ["history not written: \(error.message)"]
+        }
     }
 }

@@ -21,11 +21,32 @@ public final class LockClassifier {
     public let inputHeight: Int
     public let convention: PixelConvention
 
-    public init(modelPath: String, labelsPath: String? = nil, preset: PixelPreset = .customVision) throws(WatcherError) {
-        do { model = try Model(contentsOf: modelPath) } catch {
+    public convenience init(modelPath: String, labelsPath: String? = nil, preset: PixelPreset = .customVision)
+        throws(WatcherError)
+    {
+        try self.init(model: .file(modelPath), labelsPath: labelsPath, preset: preset)
+    }
+
+    /// Loads the model, then its labels (`labelsPath`, else `labels.txt` beside a
+    /// model file, else the built-in model's). A model that cannot be loaded is a
+    /// `.model` error; labels that are missing or do not fit it are `.usage`.
+    public init(model source: ModelSource, labelsPath: String? = nil, preset: PixelPreset = .customVision)
+        throws(WatcherError)
+    {
+        let modelPath = source.description
+        do {
+            switch source {
+            case .file(let path): model = try Model(contentsOf: path)
+            case .builtIn: model = try Model(bytes: BuiltInModel.modelBytes())
+            }
+        } catch {
             throw WatcherError(.model, "cannot load \(modelPath): \(error)")
         }
-        labels = try Labels.load(modelPath: modelPath, labelsPath: labelsPath)
+        switch (source, labelsPath) {
+        case (.builtIn, nil): labels = BuiltInModel.labels()
+        case (.builtIn, let path?): labels = try Labels.load(path: path)
+        case (.file(let path), _): labels = try Labels.load(modelPath: path, labelsPath: labelsPath)
+        }
         guard model.inputs.count == 1, model.inputs[0].shape.count == 4, model.inputs[0].shape[0] == 1,
             model.inputs[0].shape[3] == 3
         else {
@@ -35,7 +56,7 @@ public final class LockClassifier {
         inputHeight = model.inputs[0].shape[1]
         inputWidth = model.inputs[0].shape[2]
         guard let output = model.outputs.first, output.elementCount == labels.count else {
-            throw WatcherError(.model, "\(modelPath) has \(model.outputs.first?.elementCount ?? 0) outputs but "
+            throw WatcherError(.usage, "\(modelPath) has \(model.outputs.first?.elementCount ?? 0) outputs but "
                 + "\(labels.count) labels; the labels file must list one label per output, in order")
         }
         switch preset {
@@ -55,13 +76,18 @@ public final class LockClassifier {
         return (try classify(image: image), image)
     }
 
+    /// The crop as the model sees it: resized to its input (area averaging when
+    /// shrinking, bilinear when enlarging).
+    public func inputImage(from image: RGBImage) -> RGBImage {
+        if image.width == inputWidth && image.height == inputHeight { return image }
+        return image.width >= inputWidth && image.height >= inputHeight
+            ? image.resizedArea(width: inputWidth, height: inputHeight)
+            : image.resizedBilinear(width: inputWidth, height: inputHeight)
+    }
+
     /// Classifies an already decoded crop.
     public func classify(image: RGBImage) throws(WatcherError) -> Classification {
-        let resized = image.width == inputWidth && image.height == inputHeight
-            ? image
-            : (image.width >= inputWidth && image.height >= inputHeight
-                ? image.resizedArea(width: inputWidth, height: inputHeight)
-                : image.resizedBilinear(width: inputWidth, height: inputHeight))
+        let resized = inputImage(from: image)
         let outputs: [Model.Tensor]
         let convention = self.convention
         do { outputs = try model.run(fillingInput: { resized.writeTensor(convention, into: $0) }) } catch {
@@ -78,7 +104,7 @@ public final class LockClassifier {
                 jpeg, crop: crop.map { PixelRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) },
                 minimumSize: (minimumWidth, minimumHeight))
         } catch {
-            throw WatcherError(.image, "\(error)")
+            throw WatcherError(.image, "\(error)", cause: error.kind == .invalidCrop ? .cropOutsideStill : .unusableStill)
         }
     }
 }

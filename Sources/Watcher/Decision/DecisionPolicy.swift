@@ -12,14 +12,20 @@ public struct DecisionPolicy: Sendable, Equatable {
     public var debounce: Int
     /// Seconds between reminders while it stays open; nil for no reminders.
     public var remindEvery: Int?
+    /// Consecutive failed checks before one `unreachable` message; nil for never.
+    public var alertAfterFailures: Int?
+    /// Seconds of unbroken unsure results before one `unsure` message; nil for never.
+    public var alertUnsureAfter: Int?
 
     public init(alertLabel: String = "open", threshold: Double = 0.7, clearBelow: Double = 0.3, debounce: Int = 2,
-                remindEvery: Int? = 1800) {
+                remindEvery: Int? = 1800, alertAfterFailures: Int? = 3, alertUnsureAfter: Int? = 3600) {
         self.alertLabel = alertLabel
         self.threshold = threshold
         self.clearBelow = clearBelow
         self.debounce = debounce
         self.remindEvery = remindEvery
+        self.alertAfterFailures = alertAfterFailures
+        self.alertUnsureAfter = alertUnsureAfter
     }
 
     public func validate() throws(WatcherError) {
@@ -29,6 +35,12 @@ public struct DecisionPolicy: Sendable, Equatable {
         }
         guard debounce >= 1 else { throw WatcherError(.usage, "--debounce must be at least 1, got \(debounce)") }
         if let remindEvery, remindEvery < 1 { throw WatcherError(.usage, "--remind-every must be positive (or 0 for never)") }
+        if let alertAfterFailures, alertAfterFailures < 1 {
+            throw WatcherError(.usage, "--alert-after-failures must be at least 1 (or 0 for never)")
+        }
+        if let alertUnsureAfter, alertUnsureAfter < 1 {
+            throw WatcherError(.usage, "--alert-unsure-after must be positive (or 0 for never)")
+        }
     }
 
     public func verdict(alertProbability: Double) -> Verdict {

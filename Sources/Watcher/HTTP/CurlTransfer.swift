@@ -73,6 +73,13 @@ func curlReadBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: In
     return length
 }
 
+/// CURLOPT_XFERINFOFUNCTION: a non-zero answer makes curl stop with
+/// CURLE_ABORTED_BY_CALLBACK, which it does once a stop signal arrived.
+func curlAbortWhenInterrupted(_ context: UnsafeMutableRawPointer?, _ downloadTotal: curl_off_t, _ downloadNow: curl_off_t,
+                              _ uploadTotal: curl_off_t, _ uploadNow: curl_off_t) -> Int32 {
+    Interruption.isRequested ? 1 : 0
+}
+
 extension Substring {
     /// Without spaces, tabs, CR and LF at either end.
     fileprivate var trimmingSpaces: Substring {

@@ -45,6 +45,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         guard origin.hasPrefix("http://") || origin.hasPrefix("https://") else {
             throw WatcherError(.usage, "not an http(s) URL: \(origin)")
         }
+        try Interruption.check("\(method) \(origin)")
         // Reset drops the previous request's options but keeps open connections.
         curl_easy_reset(handle)
         errorBuffer[0] = 0
@@ -72,6 +73,10 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, transfer.context)
         ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
         ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, transfer.context)
+        // Called at least once a second, also while waiting for the server: a
+        // SIGINT or SIGTERM aborts the transfer instead of waiting for the timeouts.
+        ccurl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        ccurl_setopt_xferinfo(handle, curlAbortWhenInterrupted)
 
         switch method {
         case "GET" where request.body.isEmpty:
@@ -117,6 +122,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     private func error(for code: CURLcode, transfer: CurlTransfer, method: String, origin: String, url: String) -> WatcherError {
+        if code == CURLE_ABORTED_BY_CALLBACK, let signal = Interruption.signal {
+            return Interruption.error("\(method) \(origin)", signal: signal)
+        }
         if transfer.bodyTooLarge || code == CURLE_FILESIZE_EXCEEDED {
             return WatcherError(.http, "\(method) \(origin): response larger than \(transfer.maxBodyBytes) bytes")
         }

@@ -25,28 +25,45 @@ public struct NotifierSpec: Sendable, Equatable {
         case .stdout:
             break
         case .line:
-            guard !target.isEmpty else {
-                throw WatcherError(.usage, "--notify line:TO needs the user, group or room id to push to")
+            guard Self.isLineRecipient(target) else {
+                throw WatcherError(.usage, "--notify line:TO needs the user, group or room id to push to "
+                    + "(U, C or R and 32 hex digits, e.g. U4af4980629…)")
             }
         case .ntfy:
-            guard !target.isEmpty else { throw WatcherError(.usage, "--notify ntfy:TOPIC or ntfy:https://host/topic") }
+            if target.hasPrefix("http://") || target.hasPrefix("https://") {
+                if let problem = URLSyntax.problem(target) { throw WatcherError(.usage, "--notify ntfy:URL: \(problem)") }
+                guard let topic = target.split(separator: "/").last, Self.isNtfyTopic(topic), target.split(separator: "/").count >= 3
+                else { throw WatcherError(.usage, "--notify ntfy:URL must end in /TOPIC (letters, digits, - and _)") }
+            } else if !Self.isNtfyTopic(target) {
+                throw WatcherError(.usage, "--notify ntfy:TOPIC: a topic is 1 to 64 letters, digits, - and _ "
+                    + "(or give ntfy:https://host/topic)")
+            }
         case .webhook, .slack, .discord, .teams:
             guard target.hasPrefix("https://") || target.hasPrefix("http://") else {
                 throw WatcherError(.usage, "--notify \(kind.rawValue):URL needs an http(s) URL")
             }
+            if let problem = URLSyntax.problem(target) { throw WatcherError(.usage, "--notify \(kind.rawValue):URL: \(problem)") }
         }
         self.init(kind: kind, target: target)
+    }
+
+    /// ntfy's topic names: 1 to 64 of `A-Z a-z 0-9 _ -`.
+    static func isNtfyTopic(_ topic: some StringProtocol) -> Bool {
+        (1...64).contains(topic.count) && topic.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-")
+        }
+    }
+
+    /// A LINE push target: `U` (user), `C` (group) or `R` (room), then 32 hex digits.
+    static func isLineRecipient(_ id: String) -> Bool {
+        let scalars = Array(id.unicodeScalars)
+        return scalars.count == 33 && "UCR".unicodeScalars.contains(scalars[0])
+            && scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
     }
 
     /// `slack#3f2a9c1e`: the kind and a hash of the target, stable across runs.
     public var id: String {
         guard kind != .stdout else { return "stdout" }
-        var hash: UInt32 = 2_166_136_261  // FNV-1a
-        for byte in target.utf8 {
-            hash ^= UInt32(byte)
-            hash = hash &* 16_777_619
-        }
-        let hex = String(hash, radix: 16)
-        return kind.rawValue + "#" + String(repeating: "0", count: 8 - hex.count) + hex
+        return kind.rawValue + "#" + ShortHash.of(target)
     }
 }

@@ -13,7 +13,7 @@ struct NtfyNotifier: Notifier {
     func deliver(_ alert: AlertMessage, image: [UInt8]?) throws(WatcherError) {
         var headers = [
             HTTPHeader("Title", Self.headerText(alert.title)),
-            HTTPHeader("Tags", alert.isAlarming ? "unlock,warning" : "lock"),
+            HTTPHeader("Tags", alert.kind == .opened || alert.kind == .reminder ? "unlock,warning" : alert.icon),
             HTTPHeader("Priority", alert.isAlarming ? "high" : "default"),
         ]
         if let token { headers.append(HTTPHeader("Authorization", "Bearer " + token)) }

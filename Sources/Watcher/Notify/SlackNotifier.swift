@@ -5,7 +5,7 @@ struct SlackNotifier: Notifier {
     let transport: HTTPTransport
 
     func deliver(_ alert: AlertMessage, image: [UInt8]?) throws(WatcherError) {
-        let text = (alert.isAlarming ? ":unlock: " : ":lock: ") + alert.text
+        let text = ":\(alert.icon): " + alert.text
         try Notifiers.send(Notifiers.jsonRequest(spec.target, ["text": .string(text)]), for: spec, transport: transport)
     }
 }

@@ -10,7 +10,17 @@ enum SoraCamAPIError {
             text += "; rate limited"
             if let wait = response.header("Retry-After") { text += ", Retry-After \(wait.prefix(20)) s" }
         }
-        return WatcherError(kind, text, status: response.status)
+        return WatcherError(kind, text, status: response.status, cause: cause(status: response.status))
+    }
+
+    /// What the status means to a person: every call but the login names a camera.
+    static func cause(status: Int) -> FailureCause? {
+        switch status {
+        case 401, 403: return .keyRejected
+        case 404: return .cameraUnknown
+        case 429, 500...: return .serviceFailing
+        default: return nil
+        }
     }
 
     /// `code: message` from `{"code","message"}` (the usual error body) or

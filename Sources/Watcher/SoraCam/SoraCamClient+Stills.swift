@@ -23,11 +23,14 @@ extension SoraCamClient {
             case .completed:
                 return try download(export, deviceId: deviceId, deadline: deadline)
             case .failed:
-                throw WatcherError(.soracam, "still export \(export.exportId) of camera \(deviceId) failed (status failed; is there a recording at \(time)?)")
+                throw WatcherError(.soracam, "still export \(export.exportId) of camera \(deviceId) failed (status failed; is there a recording at \(time)?)",
+                                   cause: .cameraOffline)
             case .limitExceeded:
-                throw WatcherError(.soracam, "still export of camera \(deviceId) refused: the camera's monthly export budget is spent (status limitExceeded)")
+                throw WatcherError(.soracam, "still export of camera \(deviceId) refused: the camera's monthly export budget is spent (status limitExceeded)",
+                                   cause: .budgetExhausted)
             case .expired:
-                throw WatcherError(.soracam, "still export \(export.exportId) of camera \(deviceId) expired before it was downloaded (status expired)")
+                throw WatcherError(.soracam, "still export \(export.exportId) of camera \(deviceId) expired before it was downloaded (status expired)",
+                                   cause: .serviceFailing)
             case .initializing, .processing, .retrying, .other:
                 guard clock.now() + delay < deadline else {
                     let waited = Int((clock.now() - startedAt).rounded())
@@ -77,9 +80,11 @@ extension SoraCamClient {
                     url = fresh
                     continue
                 }
-                throw WatcherError(.soracam, "\(operation): export URL expired (HTTP \(response.status), export status now \(again.status.text))", status: response.status)
+                throw WatcherError(.soracam, "\(operation): export URL expired (HTTP \(response.status), export status now \(again.status.text))",
+                                   status: response.status, cause: .serviceFailing)
             }
-            throw WatcherError(.soracam, "\(operation): export URL expired (HTTP \(response.status))", status: response.status)
+            throw WatcherError(.soracam, "\(operation): export URL expired (HTTP \(response.status))", status: response.status,
+                               cause: .serviceFailing)
         }
     }
 

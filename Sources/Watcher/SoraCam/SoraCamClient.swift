@@ -133,7 +133,8 @@ public final class SoraCamClient {
             guard let wait, attempt < options.maxAttempts, clock.now() + wait < deadline else {
                 switch outcome {
                 case .success(let response): return response
-                case .failure(let error): throw WatcherError(error.kind, "\(operation): \(error.message)", status: error.status)
+                case .failure(let error):
+                    throw WatcherError(error.kind, "\(operation): \(error.message)", status: error.status, cause: error.cause)
                 }
             }
             clock.sleep(seconds: wait)
@@ -182,7 +183,7 @@ public final class SoraCamClient {
             var text = "SORACOM rejected the \(credentials.kindDescription) (HTTP \(response.status)"
             if let details = SoraCamAPIError.details(response.body) { text += ", \(details)" }
             throw WatcherError(.soracam, text + "): check them, and that they are still enabled",
-                               status: response.status)
+                               status: response.status, cause: .keyRejected)
         }
         guard response.isSuccess else { throw SoraCamAPIError.error(response, operation: operation) }
         guard let json = try? JSONValue.parse(response.body), let apiKey = json["apiKey"]?.stringValue,

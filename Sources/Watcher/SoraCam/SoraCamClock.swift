@@ -21,11 +21,9 @@ public struct SystemSoraCamClock: SoraCamClock, Sendable {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
+    /// Returns early when SIGINT or SIGTERM asked the process to stop: the
+    /// request that follows then fails at once with `.interrupted`.
     public func sleep(seconds: Double) {
-        guard seconds > 0 else { return }
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
-        var remaining = timespec()
-        // A signal cuts nanosleep short; sleep what is left.
-        while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
+        Interruption.sleep(seconds: seconds)
     }
 }

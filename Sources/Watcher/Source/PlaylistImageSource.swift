@@ -3,6 +3,7 @@
 public final class PlaylistImageSource: ImageSource {
     public let paths: [String]
     public let cameraID: String
+    public var cameraKey: CameraKey { .named(cameraID) }
     private var next = 0
 
     public init(paths: [String], cameraID: String = "demo") {

@@ -12,6 +12,7 @@ public struct SoraCamImageSource: ImageSource {
     }
 
     public var cameraID: String { deviceID }
+    public var cameraKey: CameraKey { .soraCam(deviceID: deviceID) }
 
     /// A token that could not be cached means the next run logs in again: worth saying.
     public func warnings() -> [String] {

@@ -60,11 +60,7 @@ public enum FileSystem {
             unlink(temporary)
             throw WatcherError(.io, "cannot write \(path): \(failure)")
         }
-        let folder = open(directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folder >= 0 {
-            fsync(folder)
-            close(folder)
-        }
+        syncDirectory(of: path)
     }
 
     /// `mkdir -p`.

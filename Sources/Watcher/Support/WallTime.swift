@@ -22,6 +22,27 @@ public enum WallTime {
         format(millis, "%Y-%m-%dT%H:%M:%SZ", local: false)
     }
 
+    /// ISO 8601 local time with its offset, for the start of log lines:
+    /// `2026-11-24T18:02:11+09:00`. Follows `TZ`.
+    public static func logStamp(_ millis: Int) -> String {
+        let text = format(millis, "%Y-%m-%dT%H:%M:%S%z", local: true)
+        guard text.count >= 5 else { return text }
+        return String(text.dropLast(2)) + ":" + String(text.suffix(2))
+    }
+
+    /// The first instant (unix ms) of the month after the one `millis` falls in, in UTC.
+    public static func startOfNextMonthUTC(_ millis: Int) -> Int {
+        var seconds = time_t(millis / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        parts.tm_mday = 1
+        parts.tm_hour = 0
+        parts.tm_min = 0
+        parts.tm_sec = 0
+        parts.tm_mon += 1  // timegm normalises month 12 into January of the next year
+        return Int(timegm(&parts)) * 1000
+    }
+
     /// A compact stamp for file names: `20261124-180211` (local time).
     public static func fileStamp(_ millis: Int) -> String {
         format(millis, "%Y%m%d-%H%M%S", local: true)

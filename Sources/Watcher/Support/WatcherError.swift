@@ -23,17 +23,25 @@ public struct WatcherError: Error, CustomStringConvertible, Sendable, Equatable 
         case notify
         /// Any other file-system failure.
         case io
+        /// SIGINT or SIGTERM stopped it (see `Interruption`).
+        case interrupted
+        /// Another process held the camera's lock for longer than the lock timeout.
+        case locked
     }
 
     public var kind: Kind
     public var message: String
     /// The HTTP status, for `.http` and `.soracam` failures that had one.
     public var status: Int?
+    /// What a person would call the problem, where the code that failed knows it
+    /// better than `kind` says (a rejected key, a spent budget); see `FailureCause`.
+    public var cause: FailureCause?
 
-    public init(_ kind: Kind, _ message: String, status: Int? = nil) {
+    public init(_ kind: Kind, _ message: String, status: Int? = nil, cause: FailureCause? = nil) {
         self.kind = kind
         self.message = message
         self.status = status
+        self.cause = cause
     }
 
     public var description: String { message }

@@ -3,10 +3,12 @@ import Watcher
 
 /// Every option can also come from the environment (`--remind-every` ↔
 /// `WATCHER_REMIND_EVERY`); the command line wins. swift-argument-parser has no
-/// such feature, so options are optional and resolved here.
+/// such feature, so options are optional and resolved here. A value from the
+/// environment that does not parse is a usage error naming the variable.
 enum EnvironmentFallback {
-    static func string(_ cli: String?, _ variable: String) -> String? {
-        cli ?? Environment.value(variable)
+    /// The first of the variables that is set (a few options also read soracom-cli's names).
+    static func string(_ cli: String?, _ variables: String...) -> String? {
+        cli ?? variables.lazy.compactMap { Environment.value($0) }.first
     }
 
     static func double(_ cli: Double?, _ variable: String, default value: Double) throws -> Double {
@@ -41,6 +43,12 @@ enum EnvironmentFallback {
         do { return try DurationParser.seconds(text) } catch {
             throw ValidationError(cli == nil && Environment.value(variable) != nil ? "\(variable): \(error.message)" : error.message)
         }
+    }
+
+    /// A duration where 0 means never: nil then.
+    static func secondsOrNever(_ cli: String?, _ variable: String, default value: String) throws -> Int? {
+        let seconds = try seconds(cli, variable, default: value)
+        return seconds == 0 ? nil : seconds
     }
 
     /// Repeatable options, or the variable split on commas and whitespace.

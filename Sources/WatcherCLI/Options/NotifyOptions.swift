@@ -10,6 +10,9 @@ struct NotifyOptions: ParsableArguments {
         """, valueName: "kind:target"))
     var notify: [String] = []
 
+    @Option(help: ArgumentHelp("Give up a message no notifier could deliver after this long (with a warning). (env WATCHER_MAX_MESSAGE_AGE; default: 24h)", valueName: "duration"))
+    var maxMessageAge: String?
+
     @Option(help: ArgumentHelp("Keep each crop in DIR/<label>/ for retraining. (env WATCHER_ARCHIVE_DIR)", valueName: "dir"))
     var archiveDir: String?
 
@@ -31,6 +34,12 @@ struct NotifyOptions: ParsableArguments {
         } catch {
             throw ValidationError(error.message)
         }
+    }
+
+    func maxMessageAgeSeconds() throws -> Int {
+        let seconds = try EnvironmentFallback.seconds(maxMessageAge, "WATCHER_MAX_MESSAGE_AGE", default: "24h")
+        guard seconds >= 60 else { throw ValidationError("--max-message-age must be at least 1m") }
+        return seconds
     }
 
     func archive() throws -> SnapshotArchive? {

@@ -17,25 +17,28 @@ struct SourceOptions: ParsableArguments {
 
     @OptionGroup(title: "SORACOM") var soracom: SoracomOptions
 
-    func makeSource(transport: HTTPTransport, stateFolder: String) throws -> ImageSource {
+    /// Checks every option (and the SORACOM credentials) before anything is sent.
+    /// `tokenFolder` caches the SORACOM token between runs.
+    func makeSource(transport: HTTPTransport, tokenFolder: String?, allowFile: Bool = true) throws -> ImageSource {
         let device = EnvironmentFallback.string(deviceId, "WATCHER_DEVICE_ID")
         let url = EnvironmentFallback.string(snapshotURL, "WATCHER_SNAPSHOT_URL")
-        let file = EnvironmentFallback.string(imagePath, "WATCHER_IMAGE")
+        let file = allowFile ? EnvironmentFallback.string(imagePath, "WATCHER_IMAGE") : nil
         let given = [device, url, file].compactMap { $0 }
+        let choices = allowFile ? "--device-id ID (SoraCam), --snapshot-url URL or --image FILE" : "--device-id ID (SoraCam) or --snapshot-url URL"
         guard given.count == 1 else {
-            throw ValidationError(given.isEmpty
-                ? "say where stills come from: --device-id ID (SoraCam), --snapshot-url URL or --image FILE"
-                : "give only one of --device-id, --snapshot-url and --image")
+            throw ValidationError(given.isEmpty ? "say where stills come from: \(choices)" : "give only one of \(choices)")
         }
+        let deadline = try EnvironmentFallback.seconds(timeout, "WATCHER_TIMEOUT", default: "90s")
+        guard deadline >= 1 else { throw ValidationError("--timeout must be at least 1s") }
         if let file { return FileImageSource(path: file) }
         if let url {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw ValidationError("--snapshot-url needs an http(s) URL")
             }
+            if let problem = URLSyntax.problem(url) { throw ValidationError("--snapshot-url: \(problem)") }
             return SnapshotURLSource(url: url, transport: transport, sleep: { SystemSoraCamClock().sleep(seconds: $0) })
         }
-        let deadline = try EnvironmentFallback.seconds(timeout, "WATCHER_TIMEOUT", default: "90s")
-        return SoraCamImageSource(client: try soracom.makeClient(transport: transport, tokenFolder: stateFolder), deviceID: device!,
-                                  timeoutSeconds: Double(deadline))
+        return SoraCamImageSource(client: try soracom.makeClient(transport: transport, tokenFolder: tokenFolder),
+                                  deviceID: device!, timeoutSeconds: Double(deadline))
     }
 }

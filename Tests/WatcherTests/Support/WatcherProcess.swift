@@ -9,6 +9,8 @@ enum WatcherProcess {
         var stderr: String
         /// Standard output's lines, without empty ones.
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+        /// Standard error's lines, without empty ones.
+        var errorLines: [String] { stderr.split(separator: "\n").map(String.init) }
     }
 
     static let executable: URL = {
@@ -23,12 +25,14 @@ enum WatcherProcess {
     }()
 
     /// Starts watcher; output goes to files (no pipe can fill up and block it).
-    static func start(_ arguments: [String], environment: [String: String] = [:], folder: URL) throws -> (Process, URL, URL) {
+    /// It runs in the repository unless `workingDirectory` says otherwise.
+    static func start(_ arguments: [String], environment: [String: String] = [:], folder: URL, executable: URL? = nil,
+                      workingDirectory: String? = nil) throws -> (Process, URL, URL) {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = executable ?? Self.executable
         process.arguments = arguments
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path, "TZ": "UTC"].merging(environment) { $1 }
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory ?? repositoryRoot)
         let id = UUID().uuidString
         let out = folder.appendingPathComponent("stdout-\(id)"), err = folder.appendingPathComponent("stderr-\(id)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -39,8 +43,10 @@ enum WatcherProcess {
         return (process, out, err)
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], folder: URL) throws -> Result {
-        let (process, out, err) = try start(arguments, environment: environment, folder: folder)
+    static func run(_ arguments: [String], environment: [String: String] = [:], folder: URL, executable: URL? = nil,
+                    workingDirectory: String? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment, folder: folder, executable: executable,
+                                            workingDirectory: workingDirectory)
         process.waitUntilExit()
         return finish(process, out, err)
     }
