@@ -59,7 +59,7 @@ struct UsageCommand: ParsableCommand {
             printLine("  \(days) days left in the month (UTC): one still every \(every) needs \(outlook.stillsNeeded); the budget lasts")
         } else {
             printLine("  \(days) days left in the month (UTC): one still every \(every) needs \(outlook.stillsNeeded), but "
-                + "\(usage.image.remaining) are left: they last \(BudgetOutlook.text(outlook.daysItLasts)) days; "
+                + "\(usage.image.remaining) are left: they last \(WallTime.durationText(seconds: usage.image.remaining * interval)); "
                 + "one still every \(WallTime.durationText(seconds: outlook.intervalThatLasts)) would last the month")
         }
     }

@@ -58,6 +58,36 @@ import Testing
                 "log of the smaller probability: \(output) vs \(expected)")
     }
 
+    /// The model built into the binary is the repository's, byte for byte: after a
+    /// change to Models/lock-demo, run scripts/embed-demo-model.sh.
+    @Test func theBuiltInModelIsTheRepositorysDemoModel() throws {
+        let model = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/Models/lock-demo/model.pb")))
+        let labels = try String(contentsOfFile: root + "/Models/lock-demo/labels.txt", encoding: .utf8)
+        #expect(BuiltInModel.modelBytes() == model, "Sources/Watcher/Classify/LockDemoModelData.swift is stale: run scripts/embed-demo-model.sh")
+        #expect(BuiltInModel.labels() == Labels.parse(labels))
+        #expect(ModelSource(option: nil) == .builtIn && ModelSource(option: BuiltInModel.name) == .builtIn)
+        // It classifies exactly as the file does.
+        let builtIn = try LockClassifier(model: .builtIn)
+        let file = try LockClassifier(modelPath: root + "/Models/lock-demo/model.pb")
+        let jpeg = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/Samples/07-night-open.jpg")))
+        let crop = try CropGeometry(parsing: "128x128+650+378")
+        let (fromBuiltIn, _) = try builtIn.classify(jpeg: jpeg, crop: crop)
+        let (fromFile, _) = try file.classify(jpeg: jpeg, crop: crop)
+        #expect(builtIn.labels == file.labels && fromBuiltIn.probabilities == fromFile.probabilities)
+    }
+
+    @Test func base64DecodesWhatItEncodes() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let text = Base64.encode(bytes)
+            #expect(Base64.decode(text) == bytes)
+            #expect(Base64.decode(String(text.enumerated().map { $0.offset % 10 == 9 ? "\n\($0.element)" : "\($0.element)" }.joined())) == bytes)
+            #expect(Data(base64Encoded: text).map(Array.init) == bytes)
+        }
+        for bad in ["A", "AB=C", "ABC*", "AB==AB==", "A==="] { #expect(Base64.decode(bad) == nil, "\(bad)") }
+    }
+
     static func logOfSmaller(_ probabilities: [Double]) -> [Double] { [log(probabilities.min() ?? 0)] }
 
     static func floats(_ path: String) throws -> [Float] {

@@ -37,11 +37,20 @@ enum WatcherProcess {
         let out = folder.appendingPathComponent("stdout-\(id)"), err = folder.appendingPathComponent("stderr-\(id)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        if environment["JOURNAL_STREAM"] == journalStreamOfStandardError {
+            // As systemd does for a service logging to the journal: the stream's device and inode.
+            var info = stat()
+            stat(err.path, &info)
+            process.environment?["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
+        }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
         return (process, out, err)
     }
+
+    /// Pass as `JOURNAL_STREAM` to have it name the process's standard error, as under systemd.
+    static let journalStreamOfStandardError = "<standard error>"
 
     static func run(_ arguments: [String], environment: [String: String] = [:], folder: URL, executable: URL? = nil,
                     workingDirectory: String? = nil) throws -> Result {
