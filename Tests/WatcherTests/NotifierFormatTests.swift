@@ -107,6 +107,42 @@ import Testing
         #expect(json["time"]?.stringValue == "2023-11-14T22:23:20Z")
     }
 
+    /// The health messages travel like the others; the webhook's `event` names them.
+    @Test func healthMessagesThroughEveryNotifier() throws {
+        let unreachable = AlertMessage(kind: .unreachable, camera: "Front door", label: nil, probability: nil,
+                                       time: 1_700_000_600_000, failingSince: 1_700_000_000_000,
+                                       cause: CheckFailure(time: 0, cause: .budgetExhausted, message: "limitExceeded").explanation,
+                                       id: "id-1")
+        let recovered = AlertMessage(kind: .recovered, camera: "Front door", label: "close", probability: 0.99,
+                                     time: 1_700_000_900_000, failingSince: 1_700_000_000_000, id: "id-2")
+        let unsure = AlertMessage(kind: .unsure, camera: "Front door", label: "open", probability: 0.52,
+                                  time: 1_700_003_600_000, unsureSince: 1_700_000_000_000, id: "id-3")
+        let transport = RecordingTransport()
+        for message in [unreachable, recovered, unsure] {
+            try notifier("webhook:https://example.com/hook", transport).deliver(message, image: nil)
+            try notifier("slack:https://hooks.slack.com/services/T/B/x", transport).deliver(message, image: nil)
+            try notifier("ntfy:door", transport).deliver(message, image: nil)
+            try notifier("teams:https://example.com/teams", transport).deliver(message, image: nil)
+            try notifier("discord:https://example.com/discord", transport).deliver(message, image: nil)
+        }
+        let webhooks = try transport.requests.filter { $0.url == "https://example.com/hook" }.map(body)
+        #expect(webhooks.map { $0["event"]?.stringValue } == ["unreachable", "recovered", "unsure"])
+        #expect(webhooks[0]["label"] == .null && webhooks[0]["probability"] == .null)
+        #expect(webhooks[0]["blindSeconds"]?.intValue == 600 && webhooks[0]["failingSince"]?.stringValue == "2023-11-14T22:13:20Z")
+        #expect(webhooks[0]["cause"]?.stringValue?.contains("export budget exhausted") == true)
+        #expect(webhooks[1]["blindSeconds"]?.intValue == 900 && webhooks[1]["label"]?.stringValue == "close")
+        #expect(webhooks[2]["unsureSeconds"]?.intValue == 3600 && webhooks[2]["openSince"] == .null)
+        let texts = [unreachable, recovered, unsure].map(\.text)
+        #expect(texts[0].contains("cannot see the lock") && texts[0].contains("export budget exhausted") && texts[0].contains("watcher usage"))
+        #expect(texts[1].contains("sees the lock again (close 99.0%)") && texts[1].contains("blind for 15 min"))
+        #expect(texts[2].contains("cannot tell whether the lock is open (open 52.0%)") && texts[2].contains("unsure for 1 h"))
+        let slack = try transport.requests.filter { $0.url.hasPrefix("https://hooks.slack.com") }.map(body)
+        #expect(slack.map { $0["text"]?.stringValue?.prefix { $0 != " " } } == [":warning:", ":white_check_mark:", ":grey_question:"])
+        let ntfy = transport.requests.filter { $0.url == "https://ntfy.sh/door" }
+        #expect(ntfy.map { $0.headers.first { $0.name == "Priority" }?.value } == ["high", "default", "high"])
+        #expect(ntfy[0].headers.first { $0.name == "Title" }?.value == "Cannot see the lock: Front door")
+    }
+
     @Test func errorsNameTheNotifierNotItsSecretURL() throws {
         let transport = RecordingTransport(status: 404)
         let slack = try notifier("slack:https://hooks.slack.com/services/T/B/SECRET", transport)
