@@ -78,7 +78,7 @@ struct DemoCommand: ParsableCommand {
             defer { Self.remove(stateFolder) }
             let policy = DecisionPolicy(debounce: debounce, remindEvery: nil)
             let watcher = try CameraWatcher(
-                source: source, loader: ClassifierLoader(model: modelSource, alertLabel: policy.alertLabel), crop: geometry,
+                source: source, loader: ClassifierLoader(model: modelSource), crop: geometry,
                 policy: policy, store: StateStore(folder: stateFolder), outbox: Outbox(notifiers: notifiers), archive: nil,
                 cameraName: "Front door (demo)")
             if let modelError = try watcher.prepare() { throw modelError }

@@ -20,7 +20,7 @@ struct WatcherAssembly {
         let archive = try notify.archive()
         let maxMessageAge = try notify.maxMessageAgeSeconds()
         let crop = try model.cropGeometry()
-        let loader = try model.loader(alertLabel: policy.alertLabel)
+        let loader = try model.loader()
         let lockTimeout = try state.lockTimeoutSeconds()
         let folder = state.stateFolder.folder
         let transport = try reportingFailures { try CurlTransport(userAgent: "watcher/" + WatcherVersion.text) }

@@ -128,3 +128,55 @@ import Testing
                 "\(text.stdout)")
     }
 }
+
+/// The options this version added, and those of the commands that had no
+/// variable: each is read from its WATCHER_* variable (a bad value fails naming
+/// the variable, or the value shows in what the command did).
+@Suite struct WatcherEnvironmentTests {
+    let folder: URL
+
+    init() throws {
+        folder = try WatcherProcess.temporaryFolder()
+    }
+
+    @Test func everyNewOptionReadsItsVariable() throws {
+        let red = folder.appendingPathComponent("red.jpg").path
+        try Data(TestStills.red).write(to: URL(fileURLWithPath: red))
+        let model = ["--model", TestStills.model]
+        let onceBase = ["once", "--image", red] + model + ["--crop", TestStills.crop,
+                                                           "--state-dir", folder.appendingPathComponent("state").path]
+        let cases: [([String], [String: String], Int32, String)] = [
+            (["check", "--image", red] + model, ["WATCHER_CROP": "1x1"], 64, "crop '1x1'"),
+            (["check", "--image", red] + model, ["WATCHER_WHOLE_IMAGE": "perhaps"], 64, "WATCHER_WHOLE_IMAGE"),
+            (["check", "--image", red] + model + ["--crop", TestStills.crop], ["WATCHER_SAVE_CROP": "/proc/nope/crop.jpg"], 1,
+             "/proc/nope/crop.jpg"),
+            (["check", "--image", red] + model, ["WATCHER_WHOLE_IMAGE": "1", "WATCHER_JSON": "1"], 0, "\"crop\":null"),
+            (onceBase, ["WATCHER_LOCK_TIMEOUT": "soon"], 64, "WATCHER_LOCK_TIMEOUT"),
+            (onceBase, ["WATCHER_MAX_MESSAGE_AGE": "forever"], 64, "WATCHER_MAX_MESSAGE_AGE"),
+            (onceBase, ["WATCHER_ALERT_UNSURE_AFTER": "1 hour"], 64, "WATCHER_ALERT_UNSURE_AFTER"),
+            (onceBase, ["WATCHER_TIMEOUT": "0s"], 64, "--timeout"),
+            (onceBase, ["WATCHER_CAMERA_NAME": "Side gate", "WATCHER_JSON": "true"], 0, "\"camera\":\"Side gate\""),
+            (["demo"], ["WATCHER_SAMPLES": folder.appendingPathComponent("none").path], 64, "none"),
+            (["demo"], ["WATCHER_MODEL": folder.appendingPathComponent("none.pb").path], 1, "none.pb"),
+            (["demo"], ["WATCHER_DEBOUNCE": "two"], 64, "WATCHER_DEBOUNCE"),
+            (["demo"], ["WATCHER_PAUSE": "a bit"], 64, "WATCHER_PAUSE"),
+            (["demo"], ["WATCHER_CROP": "10x10+0+0", "WATCHER_NOTIFY": "ntfy:bad topic"], 64, "topic"),
+            (["still", "--device-id", "7C"], [:], 64, "--output"),
+            (["still", "--output", folder.appendingPathComponent("s.jpg").path], ["WATCHER_DEVICE_ID": "7C"], 64, "SORACOM"),
+            (["still", "--device-id", "7C"], ["WATCHER_OUTPUT": "x.jpg", "WATCHER_AUTH_KEY_ID": "keyId-x"], 64, "SORACOM_AUTH_KEY"),
+            (["status"], ["WATCHER_STATE_DIR": folder.appendingPathComponent("empty").path], 0, "empty"),
+            (["status"], ["WATCHER_JSON": "1", "WATCHER_STATE_DIR": folder.appendingPathComponent("empty").path], 0, "[]"),
+            (["history"], ["WATCHER_CAMERA": "Garage", "WATCHER_STATE_DIR": folder.path], 64, "Garage"),
+            (["history"], ["WATCHER_SINCE": "yesterday"], 64, "WATCHER_SINCE"),
+            (["usage", "--device-id", "7C"], ["WATCHER_EVERY": "often"], 64, "WATCHER_EVERY"),
+            (["devices"], ["WATCHER_JSON": "sometimes"], 64, "WATCHER_JSON"),
+            (["devices"], ["WATCHER_COVERAGE_TYPE": "mars", "SORACOM_AUTH_KEY_ID": "k", "SORACOM_AUTH_KEY": "s"], 64, "mars"),
+            (["test-notify"], ["WATCHER_NOTIFY": "webhook:notaurl"], 64, "http(s) URL"),
+        ]
+        for (arguments, environment, status, expected) in cases {
+            let result = try WatcherProcess.run(arguments, environment: environment, folder: folder)
+            #expect(result.status == status, "\(arguments) \(environment): \(result.status) \(result.stderr)")
+            #expect((result.stdout + result.stderr).contains(expected), "\(arguments) \(environment): \(result.stdout) \(result.stderr)")
+        }
+    }
+}

@@ -25,9 +25,6 @@ public final class CameraWatcher {
                 store: StateStore, outbox: Outbox, archive: SnapshotArchive?, cameraName: String?,
                 lockTimeout: Double = 120) throws(WatcherError) {
         try policy.validate()
-        guard loader.alertLabel == policy.alertLabel else {
-            throw WatcherError(.usage, "the classifier watches '\(loader.alertLabel)' but the policy '\(policy.alertLabel)'")
-        }
         self.source = source
         self.loader = loader
         self.crop = crop
@@ -48,11 +45,21 @@ public final class CameraWatcher {
     public func prepare() throws(WatcherError) -> WatcherError? {
         guard classifier == nil else { return nil }
         do {
-            classifier = try loader.load()
+            classifier = try loadClassifier()
             return nil
         } catch where error.kind == .model {
             return error
         }
+    }
+
+    /// The model, with the policy's alert label among its labels (`.usage` if not).
+    private func loadClassifier() throws(WatcherError) -> LockClassifier {
+        let classifier = try loader.load()
+        guard classifier.labels.contains(policy.alertLabel) else {
+            throw WatcherError(.usage, "--alert-label '\(policy.alertLabel)' is not one of the model's labels: "
+                + classifier.labels.joined(separator: ", "))
+        }
+        return classifier
     }
 
     /// Runs one check. `now` is read once the lock is held (a check that waited
@@ -77,7 +84,7 @@ public final class CameraWatcher {
             if let loadedClassifier = self.classifier {
                 classifier = loadedClassifier
             } else {
-                classifier = try loader.load()
+                classifier = try loadClassifier()
                 self.classifier = classifier
             }
             still = try source.fetchStill(now: time)
@@ -110,9 +117,8 @@ public final class CameraWatcher {
                 warnings.append("snapshot not archived: \(error.message)")
             }
         }
-        let delivery = outbox.deliver(messages, image: cropJPEG, now: time, state: &state)
+        let delivery = try deliver(messages, image: cropJPEG, time: time, state: &state, loaded: loaded)
         warnings += delivery.dropped
-        try store.save(state, key, replacing: loaded)
         warnings += appendHistory(HistoryEntry(
             time: time, camera: cameraName, label: top.label, probability: top.probability,
             alertProbability: alertProbability, verdict: verdict, events: messages.map(\.kind.rawValue)))
@@ -131,13 +137,27 @@ public final class CameraWatcher {
         let failure = CheckFailure(time: time, error: error)
         let message = DecisionEngine.observeFailure(failure, camera: cameraName, policy: policy, state: &state)
         let messages = message.map { [$0] } ?? []
-        let delivery = outbox.deliver(messages, image: nil, now: time, state: &state)
-        try store.save(state, key, replacing: loaded)
+        let delivery = try deliver(messages, image: nil, time: time, state: &state, loaded: loaded)
         var warnings = source.warnings() + delivery.dropped
         warnings += appendHistory(HistoryEntry(time: time, camera: cameraName, events: messages.map(\.kind.rawValue),
                                                error: error.message, cause: failure.cause))
         return FailedCheck(camera: cameraName, error: error, failure: failure, messages: messages, delivery: delivery,
                            warnings: warnings, state: state)
+    }
+
+    /// Sends this check's messages and those owed, and saves the state. New
+    /// messages are saved before anything is sent: a crash from then on cannot lose
+    /// them (the next check sends them) nor issue them again.
+    private func deliver(_ messages: [AlertMessage], image: [UInt8]?, time: Int, state: inout CameraState,
+                         loaded: StoredState) throws(WatcherError) -> Outbox.Report {
+        var stored = loaded
+        if !messages.isEmpty {
+            outbox.enqueue(messages, state: &state)
+            stored = try store.save(state, key, replacing: stored)
+        }
+        let report = outbox.deliverOwed(freshIDs: Set(messages.map(\.id)), image: image, now: time, state: &state)
+        try store.save(state, key, replacing: stored)
+        return report
     }
 
     /// A history that cannot be written is worth a warning, not a failed check.

@@ -31,10 +31,21 @@ public struct Outbox {
     /// the rest of this pass (a dead service costs one timeout per check, not one
     /// per owed message); its messages wait for the next check.
     public func deliver(_ alerts: [AlertMessage], image: [UInt8]?, now: Int, state: inout CameraState) -> Report {
+        enqueue(alerts, state: &state)
+        return deliverOwed(freshIDs: Set(alerts.map(\.id)), image: image, now: now, state: &state)
+    }
+
+    /// Puts new messages in the state's outbox, owed to every configured notifier.
+    /// A check saves the state after this and before delivering: from then on a
+    /// crash cannot lose the messages, and two processes cannot both own them.
+    public func enqueue(_ alerts: [AlertMessage], state: inout CameraState) {
+        guard !notifiers.isEmpty else { return }
+        state.outbox += alerts.map { PendingDelivery(alert: $0) }
+    }
+
+    /// Works through the outbox; `image` goes with the messages whose ids are in `freshIDs`.
+    public func deliverOwed(freshIDs fresh: Set<String>, image: [UInt8]?, now: Int, state: inout CameraState) -> Report {
         var report = Report()
-        if !notifiers.isEmpty {
-            state.outbox += alerts.map { PendingDelivery(alert: $0) }
-        }
         state.outbox.removeAll { pending in
             guard now - pending.alert.time > maxMessageAge * 1000 else { return false }
             let owed = owedNotifiers(pending).map(\.spec.id)
@@ -48,7 +59,6 @@ public struct Outbox {
             report.dropped.append("\(excess) undelivered message(s) dropped: more than \(CameraState.outboxLimit) waiting")
             state.outbox.removeFirst(excess)
         }
-        let fresh = Set(alerts.map(\.id))
         var failedThisPass: Set<String> = []
         for index in state.outbox.indices {
             let pending = state.outbox[index]

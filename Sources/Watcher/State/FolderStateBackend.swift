@@ -30,7 +30,7 @@ public struct FolderStateBackend: Sendable {
         return StoredState(state: CameraState(), version: nil)
     }
 
-    func save(_ state: CameraState, _ key: CameraKey, replacing loaded: StoredState) throws(WatcherError) {
+    func save(_ state: CameraState, _ key: CameraKey, replacing loaded: StoredState) throws(WatcherError) -> StoredState {
         let file = statePath(key)
         // The lock makes this impossible between watchers of this version; an
         // older watcher (no lock) or a person editing the file could still do it.
@@ -45,6 +45,7 @@ public struct FolderStateBackend: Sendable {
         } catch {
             throw WatcherError(.state, error.message)
         }
+        return StoredState(state: state, version: FileSystem.version(file))
     }
 
     func history(_ key: CameraKey) -> HistoryLog {

@@ -4,7 +4,8 @@
 ///
 /// - `lock` makes checks of one camera take turns for the whole check;
 /// - `load` returns the state with a `version`, and `save` refuses to replace a
-///   state that changed since it was loaded (`If-Match` on object storage);
+///   state that changed since it was loaded (`If-Match` on object storage, where
+///   the lock would be a lease object created with `If-None-Match: *`);
 /// - `history` appends one line per check and reads them back.
 public struct StateStore: Sendable {
     public enum Backend: Sendable {
@@ -32,11 +33,13 @@ public struct StateStore: Sendable {
         }
     }
 
-    /// Replaces the state `loaded` came from; fails with `.state` if another
-    /// process changed it since.
-    public func save(_ state: CameraState, _ key: CameraKey, replacing loaded: StoredState) throws(WatcherError) {
+    /// Replaces the state `loaded` came from, and returns what now stands (for a
+    /// later save in the same check); fails with `.state` if another process
+    /// changed it since.
+    @discardableResult
+    public func save(_ state: CameraState, _ key: CameraKey, replacing loaded: StoredState) throws(WatcherError) -> StoredState {
         switch backend {
-        case .folder(let folder): try folder.save(state, key, replacing: loaded)
+        case .folder(let folder): return try folder.save(state, key, replacing: loaded)
         }
     }
 

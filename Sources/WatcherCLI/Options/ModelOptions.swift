@@ -47,7 +47,7 @@ struct ModelOptions: ParsableArguments {
         return preset
     }
 
-    func loader(alertLabel: String) throws -> ClassifierLoader {
-        ClassifierLoader(model: modelSource, labelsPath: labelsPath, preset: try pixelPreset(), alertLabel: alertLabel)
+    func loader() throws -> ClassifierLoader {
+        ClassifierLoader(model: modelSource, labelsPath: labelsPath, preset: try pixelPreset())
     }
 }
