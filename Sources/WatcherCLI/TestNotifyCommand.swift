@@ -21,24 +21,26 @@ struct TestNotifyCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         let name = EnvironmentFallback.string(cameraName, "WATCHER_CAMERA_NAME") ?? "watcher"
-        Interruption.install()
-        let failures = try reportingFailures {
-            let transport = try CurlTransport(userAgent: "watcher/" + WatcherVersion.text)
+        let transport = try reportingFailures { try CurlTransport(userAgent: "watcher/" + WatcherVersion.text) }
+        // A missing token is a configuration error: found before anything is sent.
+        let notifiers = try reportingFailures {
             let secrets = NotifierSecrets.fromEnvironment()
-            let message = AlertMessage(kind: .test, camera: name, label: "test", probability: 1,
-                                       time: WallTime.nowMillis(), openSince: nil, id: RandomID.uuid())
-            var failures = 0
-            for spec in specs {
-                do throws(WatcherError) {
-                    let notifier = try Notifiers.make(spec, secrets: secrets, transport: transport, print: { printLine($0) })
-                    try notifier.deliver(message, image: nil)
-                    printLine("\(spec.id): ok")
-                } catch {
-                    failures += 1
-                    printError("watcher: error: \(error.message)")
-                }
+            return try specs.map { spec throws(WatcherError) in
+                try Notifiers.make(spec, secrets: secrets, transport: transport, print: { printLine($0) })
             }
-            return failures
+        }
+        Interruption.install()
+        let message = AlertMessage(kind: .test, camera: name, label: "test", probability: 1,
+                                   time: WallTime.nowMillis(), openSince: nil, id: RandomID.uuid())
+        var failures = 0
+        for notifier in notifiers {
+            do throws(WatcherError) {
+                try notifier.deliver(message, image: nil)
+                printLine("\(notifier.spec.id): ok")
+            } catch {
+                failures += 1
+                printError("watcher: error: \(error.message)")
+            }
         }
         if failures > 0 { throw ExitCode.failure }
     }

@@ -172,6 +172,7 @@ import Testing
             (["devices"], ["WATCHER_JSON": "sometimes"], 64, "WATCHER_JSON"),
             (["devices"], ["WATCHER_COVERAGE_TYPE": "mars", "SORACOM_AUTH_KEY_ID": "k", "SORACOM_AUTH_KEY": "s"], 64, "mars"),
             (["test-notify"], ["WATCHER_NOTIFY": "webhook:notaurl"], 64, "http(s) URL"),
+            (["test-notify", "--notify", "line:U0123456789abcdef0123456789abcdef"], [:], 64, "WATCHER_LINE_CHANNEL_TOKEN"),
         ]
         for (arguments, environment, status, expected) in cases {
             let result = try WatcherProcess.run(arguments, environment: environment, folder: folder)
