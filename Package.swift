@@ -8,7 +8,7 @@ let package = Package(
         .library(name: "TinyGraph", targets: ["TinyGraph"]),
         // JPEG input for models, over the system's libjpeg-turbo.
         .library(name: "TinyImage", targets: ["TinyImage"]),
-        // The lock watcher as a library (SoraCam, decisions, notifiers; libcurl).
+        // The lock watcher as a library (SoraCam, decisions, notifiers; libcurl, libmosquitto).
         .library(name: "Watcher", targets: ["Watcher"]),
         .executable(name: "tinygraph", targets: ["TinyGraphCLI"]),
         .executable(name: "watcher", targets: ["WatcherCLI"]),
@@ -36,11 +36,15 @@ let package = Package(
         .systemLibrary(name: "CLibCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CLibCurl"], linkerSettings: [.linkedLibrary("curl")]),
 
+        // libmosquitto, the MQTT client behind `--notify mqtt://` (Home Assistant). Its API has no
+        // variadic function and takes plain C callbacks, so Swift calls it without a shim.
+        .systemLibrary(name: "CLibMosquitto", providers: [.apt(["libmosquitto-dev"])]),
+
         // SIGINT/SIGTERM as a flag that long operations poll; a second signal exits at once.
         .target(name: "CInterruptShim"),
 
         // Everything the watcher does, as a library the tests drive directly.
-        .target(name: "Watcher", dependencies: ["TinyGraph", "TinyImage", "CCurlShim", "CInterruptShim"]),
+        .target(name: "Watcher", dependencies: ["TinyGraph", "TinyImage", "CCurlShim", "CLibMosquitto", "CInterruptShim"]),
         .executableTarget(
             name: "WatcherCLI",
             dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -29,7 +29,7 @@ struct RunCommand: ParsableCommand {
         let json = try EnvironmentFallback.flag(self.json, "WATCHER_JSON")
         Output.quiet = try EnvironmentFallback.flag(quiet, "WATCHER_QUIET")
         let watcher = try WatcherAssembly(source: source, model: model, decision: decision, state: state, notify: notify,
-                                          json: json).make()
+                                          json: json, runMode: .daemon(checkInterval: interval)).make()
         Interruption.install()
         if !Output.quiet { printError("watcher: checking \(watcher.cameraName) every \(WallTime.durationText(seconds: interval))") }
         while !Interruption.isRequested {
@@ -46,6 +46,7 @@ struct RunCommand: ParsableCommand {
             let next = started + interval * 1000
             Interruption.sleep(seconds: Double(max(0, next - WallTime.nowMillis())) / 1000)
         }
+        watcher.shutDown()
         if !Output.quiet { printError("watcher: stopped") }
     }
 }

@@ -41,6 +41,7 @@ struct TestNotifyCommand: ParsableCommand {
                 failures += 1
                 printError("watcher: error: \(error.message)")
             }
+            (notifier as? StatePublisher)?.finishCheck()  // an MQTT connection closes
         }
         if failures > 0 { throw ExitCode.failure }
     }

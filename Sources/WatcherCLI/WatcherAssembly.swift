@@ -13,6 +13,8 @@ struct WatcherAssembly {
     let notify: NotifyOptions
     /// With `--json`, the stdout notifier writes to stderr so stdout stays one JSON object per check.
     let json: Bool
+    /// `watcher run` keeps its MQTT connection between checks; `once` connects per check.
+    var runMode: RunMode = .oneShot
 
     func make() throws -> CameraWatcher {
         let policy = try decision.policy()
@@ -29,7 +31,7 @@ struct WatcherAssembly {
             let secrets = NotifierSecrets.fromEnvironment()
             let lineOutput: (String) -> Void = json ? { printError($0) } : { printLine($0) }
             let notifiers = try specs.map { spec throws(WatcherError) in
-                try Notifiers.make(spec, secrets: secrets, transport: transport, print: lineOutput)
+                try Notifiers.make(spec, secrets: secrets, transport: transport, print: lineOutput, runMode: runMode)
             }
             return try CameraWatcher(
                 source: imageSource, loader: loader, crop: crop, policy: policy, store: StateStore(folder: folder),

@@ -55,7 +55,3 @@ struct WatcherCommand: ParsableCommand {
         }
     }
 }
-
-enum WatcherVersion {
-    static let text = "0.2.0"
-}

@@ -70,6 +70,7 @@ public final class CameraWatcher {
     public func check(now: () -> Int = WallTime.nowMillis) throws(WatcherError) -> CheckOutcome {
         let lock = try store.lock(key, timeout: lockTimeout, camera: cameraName)
         defer { lock.release() }
+        defer { for publisher in statePublishers { publisher.finishCheck() } }
         let loaded = try store.load(key)
         var state = loaded.state
         state.camera = cameraName
@@ -102,7 +103,7 @@ public final class CameraWatcher {
 
         var warnings = source.warnings()
         var cropJPEG: [UInt8]?
-        if !messages.isEmpty || archive != nil {
+        if !messages.isEmpty || archive != nil || !statePublishers.isEmpty {
             do { cropJPEG = try JPEGEncoder.encode(cropImage, quality: 90) } catch {
                 warnings.append("cannot encode the crop: \(error)")
             }
@@ -117,7 +118,8 @@ public final class CameraWatcher {
                 warnings.append("snapshot not archived: \(error.message)")
             }
         }
-        let delivery = try deliver(messages, image: cropJPEG, time: time, state: &state, loaded: loaded)
+        let reading = LockStatus.Reading(isOpen: state.announced, alertProbability: alertProbability, crop: cropJPEG)
+        let delivery = try deliver(messages, image: cropJPEG, reading: reading, time: time, state: &state, loaded: loaded)
         warnings += delivery.dropped
         warnings += appendHistory(HistoryEntry(
             time: time, camera: cameraName, label: top.label, probability: top.probability,
@@ -137,7 +139,7 @@ public final class CameraWatcher {
         let failure = CheckFailure(time: time, error: error)
         let message = DecisionEngine.observeFailure(failure, camera: cameraName, policy: policy, state: &state)
         let messages = message.map { [$0] } ?? []
-        let delivery = try deliver(messages, image: nil, time: time, state: &state, loaded: loaded)
+        let delivery = try deliver(messages, image: nil, reading: nil, time: time, state: &state, loaded: loaded)
         var warnings = source.warnings() + delivery.dropped
         warnings += appendHistory(HistoryEntry(time: time, camera: cameraName, events: messages.map(\.kind.rawValue),
                                                error: error.message, cause: failure.cause))
@@ -145,19 +147,53 @@ public final class CameraWatcher {
                            warnings: warnings, state: state)
     }
 
-    /// Sends this check's messages and those owed, and saves the state. New
-    /// messages are saved before anything is sent: a crash from then on cannot lose
-    /// them (the next check sends them) nor issue them again.
-    private func deliver(_ messages: [AlertMessage], image: [UInt8]?, time: Int, state: inout CameraState,
-                         loaded: StoredState) throws(WatcherError) -> Outbox.Report {
+    /// Shows the check's result to the state publishers, sends this check's messages
+    /// and those owed, and saves the state. New messages are saved before anything
+    /// is sent: a crash from then on cannot lose them (the next check sends them)
+    /// nor issue them again. `reading` is nil for a check that could not see the lock.
+    private func deliver(_ messages: [AlertMessage], image: [UInt8]?, reading: LockStatus.Reading?, time: Int,
+                         state: inout CameraState, loaded: StoredState) throws(WatcherError) -> Outbox.Report {
         var stored = loaded
         if !messages.isEmpty {
             outbox.enqueue(messages, state: &state)
             stored = try store.save(state, key, replacing: stored)
         }
-        let report = outbox.deliverOwed(freshIDs: Set(messages.map(\.id)), image: image, now: time, state: &state)
+        let unpublished = publishStatus(time: time, state: state, reading: reading)
+        var report = outbox.deliverOwed(freshIDs: Set(messages.map(\.id)), image: image, now: time, state: &state)
+        report.failures.insert(contentsOf: unpublished, at: 0)
         try store.save(state, key, replacing: stored)
         return report
+    }
+
+    /// The notifiers that show the lock's state after every check (Home Assistant over MQTT).
+    private var statePublishers: [StatePublisher] { outbox.notifiers.compactMap { $0 as? StatePublisher } }
+
+    /// Shows what the check found to the state publishers. Answers one line per
+    /// failure: a delivery failure like a message's (the next check publishes again).
+    private func publishStatus(time: Int, state: CameraState, reading: LockStatus.Reading?) -> [String] {
+        let publishers = statePublishers
+        guard !publishers.isEmpty else { return [] }
+        let model: String
+        switch loader.model {
+        case .builtIn: model = BuiltInModel.name
+        case .file(let path): model = String(path.split(separator: "/").last ?? Substring(path))
+        }
+        let status = LockStatus(cameraName: cameraName, cameraID: String(key.fileStem.dropFirst("camera-".count)),
+                                model: model, alertLabel: policy.alertLabel, time: time, reading: reading,
+                                isWatching: !state.unreachableAnnounced)
+        var warnings: [String] = []
+        for publisher in publishers {
+            do { try publisher.publish(status) } catch {
+                warnings.append("lock state not published, will retry: \(error.message)")
+            }
+        }
+        return warnings
+    }
+
+    /// The watcher stops for good (`watcher run` on SIGTERM): the state publishers
+    /// say so (Home Assistant shows the camera's entities as unavailable).
+    public func shutDown() {
+        for publisher in statePublishers { publisher.shutDown() }
     }
 
     /// A history that cannot be written is worth a warning, not a failed check.

@@ -14,26 +14,37 @@ public struct NotifierSecrets: Sendable {
     public var lineAPIBase: String
     /// ntfy access token (`WATCHER_NTFY_TOKEN`), for protected topics.
     public var ntfyToken: String?
+    /// The MQTT broker's password (`WATCHER_MQTT_PASSWORD`), when the URL has a user and no password.
+    public var mqttPassword: String?
+    /// The CA that signed an `mqtts://` broker's certificate (`WATCHER_MQTT_CA_FILE`), when the URL has no `ca=`.
+    public var mqttCAFile: String?
 
-    public init(lineChannelToken: String? = nil, lineAPIBase: String = "https://api.line.me", ntfyToken: String? = nil) {
+    public init(lineChannelToken: String? = nil, lineAPIBase: String = "https://api.line.me", ntfyToken: String? = nil,
+                mqttPassword: String? = nil, mqttCAFile: String? = nil) {
         self.lineChannelToken = lineChannelToken
         self.lineAPIBase = lineAPIBase
         self.ntfyToken = ntfyToken
+        self.mqttPassword = mqttPassword
+        self.mqttCAFile = mqttCAFile
     }
 
     public static func fromEnvironment() -> NotifierSecrets {
         NotifierSecrets(
             lineChannelToken: Environment.value("WATCHER_LINE_CHANNEL_TOKEN") ?? Environment.value("LINE_CHANNEL_ACCESS_TOKEN"),
             lineAPIBase: Environment.value("WATCHER_LINE_API") ?? "https://api.line.me",
-            ntfyToken: Environment.value("WATCHER_NTFY_TOKEN"))
+            ntfyToken: Environment.value("WATCHER_NTFY_TOKEN"),
+            mqttPassword: Environment.value("WATCHER_MQTT_PASSWORD"),
+            mqttCAFile: Environment.value("WATCHER_MQTT_CA_FILE"))
     }
 }
 
 public enum Notifiers {
     /// Builds the notifier for a spec; fails early (before any check) when a secret it needs is missing.
+    /// `runMode` tells the notifiers that keep a connection (MQTT) whether the process is a daemon.
     public static func make(_ spec: NotifierSpec, secrets: NotifierSecrets, transport: HTTPTransport,
-                            print: @escaping (String) -> Void) throws(WatcherError) -> Notifier {
+                            print: @escaping (String) -> Void, runMode: RunMode = .oneShot) throws(WatcherError) -> Notifier {
         switch spec.kind {
+        case .mqtt: return try MQTTNotifier(spec: spec, secrets: secrets, mode: runMode)
         case .stdout: return StdoutNotifier(spec: spec, print: print)
         case .webhook: return WebhookNotifier(spec: spec, transport: transport)
         case .slack: return SlackNotifier(spec: spec, transport: transport)

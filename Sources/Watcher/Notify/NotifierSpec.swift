@@ -3,7 +3,7 @@
 /// notifier in logs and in the state file's outbox without revealing it.
 public struct NotifierSpec: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        case stdout, webhook, slack, discord, teams, ntfy, line
+        case stdout, webhook, slack, discord, teams, ntfy, line, mqtt
     }
 
     public var kind: Kind
@@ -15,6 +15,12 @@ public struct NotifierSpec: Sendable, Equatable {
     }
 
     public init(parsing text: String) throws(WatcherError) {
+        // `mqtt://…` and `mqtts://…` are their own KIND:TARGET (Home Assistant users type the URL).
+        if let url = MQTTEndpoint.url(in: text) {
+            _ = try MQTTEndpoint(parsing: url)
+            self.init(kind: .mqtt, target: url)
+            return
+        }
         let kinds = Kind.allCases.map(\.rawValue).joined(separator: ", ")
         let name = String(text.prefix { $0 != ":" })
         guard let kind = Kind(rawValue: name.lowercased()) else {
@@ -38,6 +44,8 @@ public struct NotifierSpec: Sendable, Equatable {
                 throw WatcherError(.usage, "--notify ntfy:TOPIC: a topic is 1 to 64 letters, digits, - and _ "
                     + "(or give ntfy:https://host/topic)")
             }
+        case .mqtt:
+            throw WatcherError(.usage, "--notify mqtt needs a broker URL: mqtt://[user@]host[:port][/prefix] or mqtts://…")
         case .webhook, .slack, .discord, .teams:
             guard target.hasPrefix("https://") || target.hasPrefix("http://") else {
                 throw WatcherError(.usage, "--notify \(kind.rawValue):URL needs an http(s) URL")

@@ -5,8 +5,9 @@ import Watcher
 struct NotifyOptions: ParsableArguments {
     @Option(name: .customLong("notify"), help: ArgumentHelp("""
         Send messages to KIND:TARGET; repeat for several. Kinds: stdout, webhook:URL, slack:URL, \
-        discord:URL, teams:URL, ntfy:TOPIC|URL, line:TO (token in WATCHER_LINE_CHANNEL_TOKEN). \
-        (env WATCHER_NOTIFY, comma-separated; default: stdout)
+        discord:URL, teams:URL, ntfy:TOPIC|URL, line:TO (token in WATCHER_LINE_CHANNEL_TOKEN), \
+        mqtt://[user@]host[:port][/prefix] or mqtts://… for Home Assistant (password in WATCHER_MQTT_PASSWORD, \
+        private CA in WATCHER_MQTT_CA_FILE or ?ca=FILE). (env WATCHER_NOTIFY, comma-separated; default: stdout)
         """, valueName: "kind:target"))
     var notify: [String] = []
 
