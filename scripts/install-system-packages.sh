@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Installs the two C libraries the watcher links (libjpeg-turbo, libcurl) from
-# Debian/Ubuntu packages, only if their headers are missing; and, unless
-# --build-only, systemd-analyze, with which a test checks deploy/systemd's unit
-# (present wherever systemd runs; minimal containers lack it). The engine and the
-# tinygraph command need none of them.
+# Installs the three C libraries the watcher links (libjpeg-turbo, libcurl,
+# libmosquitto) from Debian/Ubuntu packages, only if their headers are missing;
+# and, unless --build-only, what the tests run: systemd-analyze, with which a test
+# checks deploy/systemd's unit (present wherever systemd runs; minimal containers
+# lack it), the Mosquitto broker and its command-line clients, and openssl, with
+# which the MQTT tests make a test CA. The engine and the tinygraph command need
+# none of them.
 set -euo pipefail
 missing=()
 [ -f /usr/include/jpeglib.h ] || missing+=(libjpeg62-turbo-dev)
 [ -f /usr/include/curl/curl.h ] || ls /usr/include/*/curl/curl.h >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
+[ -f /usr/include/mosquitto.h ] || missing+=(libmosquitto-dev)
 if [ "${1:-}" != --build-only ]; then
   command -v systemd-analyze >/dev/null || missing+=(systemd)
+  [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+  [ -x /usr/bin/mosquitto_sub ] || missing+=(mosquitto-clients)
+  command -v openssl >/dev/null || missing+=(openssl)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
@@ -20,4 +26,10 @@ $sudo apt-get update -qq
 if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
     libjpeg-dev libcurl4-openssl-dev "${missing[@]/libjpeg62-turbo-dev/libjpeg-dev}" >/dev/null
+fi
+# The tests start their own brokers; Debian's package also starts a system one: stop what we started.
+if [[ " ${missing[*]} " == *" mosquitto "* ]] && command -v systemctl >/dev/null \
+    && systemctl is-enabled --quiet mosquitto 2>/dev/null; then
+  echo "disabling the mosquitto service the package started (the tests run their own brokers)" >&2
+  $sudo systemctl disable --now mosquitto >/dev/null 2>&1 || true
 fi
