@@ -19,7 +19,8 @@ struct WatcherCommand: ParsableCommand {
             Exit status: 0 when a check completed (open or closed), 1 when it could not, 64 for a usage error.
             """,
         version: WatcherVersion.text,
-        subcommands: [OnceCommand.self, RunCommand.self, CheckCommand.self, DemoCommand.self, TestNotifyCommand.self, DevicesCommand.self, UsageCommand.self]
+        subcommands: [OnceCommand.self, RunCommand.self, CheckCommand.self, DemoCommand.self, TestNotifyCommand.self, DevicesCommand.self, UsageCommand.self,
+                      LearnCommand.self]
     )
 }
 

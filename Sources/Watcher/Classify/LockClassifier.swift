@@ -38,14 +38,7 @@ public final class LockClassifier {
             throw WatcherError(.model, "\(modelPath) has \(model.outputs.first?.elementCount ?? 0) outputs but "
                 + "\(labels.count) labels; the labels file must list one label per output, in order")
         }
-        switch preset {
-        case .customVision:
-            let hasDataBN = model.summary.fileScopes.contains("data_bn")
-            convention = .bgr255(mean: hasDataBN ? nil : PixelConvention.customVisionMean)
-        case .rgb255: convention = .rgb255
-        case .rgb01: convention = .rgbUnit
-        case .rgbSigned: convention = .rgbSigned
-        }
+        convention = ModelInput.convention(preset, model: model)
     }
 
     /// Decodes the crop of a JPEG still (only that region), resizes it to the
@@ -57,11 +50,7 @@ public final class LockClassifier {
 
     /// Classifies an already decoded crop.
     public func classify(image: RGBImage) throws(WatcherError) -> Classification {
-        let resized = image.width == inputWidth && image.height == inputHeight
-            ? image
-            : (image.width >= inputWidth && image.height >= inputHeight
-                ? image.resizedArea(width: inputWidth, height: inputHeight)
-                : image.resizedBilinear(width: inputWidth, height: inputHeight))
+        let resized = ModelInput.fitted(image, width: inputWidth, height: inputHeight)
         let outputs: [Model.Tensor]
         let convention = self.convention
         do { outputs = try model.run(fillingInput: { resized.writeTensor(convention, into: $0) }) } catch {

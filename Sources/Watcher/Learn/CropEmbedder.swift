@@ -1,0 +1,96 @@
+import TinyGraph
+import TinyImage
+
+/// Where a model comes from: a file, or bytes already in memory (a model built into
+/// the binary).
+public enum ModelSource: Sendable {
+    case file(String)
+    case bytes([UInt8], name: String)
+
+    public var name: String {
+        switch self {
+        case .file(let path): return path
+        case .bytes(_, let name): return name
+        }
+    }
+
+    public func readBytes() throws(WatcherError) -> [UInt8] {
+        switch self {
+        case .file(let path):
+            do { return try FileSystem.read(path, limit: 1 << 30) } catch { throw WatcherError(.model, error.message) }
+        case .bytes(let bytes, _):
+            return bytes
+        }
+    }
+
+    /// Loads the model: a file is memory-mapped and unmapped after import.
+    func load(_ options: LoadOptions) throws(WatcherError) -> Model {
+        do {
+            switch self {
+            case .file(let path): return try Model(contentsOf: path, options: options)
+            case .bytes(let bytes, _): return try Model(bytes: bytes, options: options)
+            }
+        } catch {
+            throw WatcherError(.model, "cannot load \(name): \(error)")
+        }
+    }
+}
+
+/// The model cut at its classifier head's input: for each crop, the embedding the
+/// head reads and the probabilities the whole model (the current head) gives. One
+/// model with two outputs, so that a crop is run once; crops are decoded and fed
+/// exactly as a check feeds them (`ModelInput`).
+public final class CropEmbedder {
+    public let head: ClassifierHead
+    public let labels: [String]
+    public let inputWidth: Int
+    public let inputHeight: Int
+    let model: Model
+    let convention: PixelConvention
+
+    public init(model source: ModelSource, labels: [String], preset: PixelPreset) throws(WatcherError) {
+        head = try Self.findHead(source)
+        guard labels.count == head.classCount else {
+            throw WatcherError(.model, "\(source.name) has \(head.classCount) outputs but \(labels.count) labels; "
+                + "the labels file must list one label per output, in order")
+        }
+        self.labels = labels
+        model = try source.load(LoadOptions(outputNames: [head.embeddingName, head.outputName]))
+        guard model.inputs.count == 1, model.inputs[0].shape.count == 4, model.inputs[0].shape[0] == 1, model.inputs[0].shape[3] == 3 else {
+            throw WatcherError(.model, "\(source.name): expected one NHWC image input [1, H, W, 3], found "
+                + model.inputs.map { "\($0.name) \($0.shape)" }.joined(separator: ", "))
+        }
+        guard model.outputs[0].elementCount == head.embeddingSize, model.outputs[1].elementCount == head.classCount else {
+            throw WatcherError(.model, "\(source.name): the head's input '\(head.embeddingName)' has \(model.outputs[0].elementCount) values "
+                + "per image, not \(head.embeddingSize): only a batch of one is supported")
+        }
+        inputHeight = model.inputs[0].shape[1]
+        inputWidth = model.inputs[0].shape[2]
+        convention = ModelInput.convention(preset, model: model)
+    }
+
+    /// Reads the file only to find the head; its bytes are released before the model loads.
+    static func findHead(_ source: ModelSource) throws(WatcherError) -> ClassifierHead {
+        let bytes = try source.readBytes()
+        do { return try ClassifierHead(model: bytes) } catch {
+            throw WatcherError(.model, "\(source.name): \(error)")
+        }
+    }
+
+    /// A crop's JPEG (an archive file) → the model's input image.
+    public func input(jpeg: [UInt8]) throws(WatcherError) -> RGBImage {
+        let image = try LockClassifier.decode(jpeg, crop: nil, minimumWidth: inputWidth, minimumHeight: inputHeight)
+        return ModelInput.fitted(image, width: inputWidth, height: inputHeight)
+    }
+
+    /// The embedding of one crop and the current head's probabilities for it.
+    public func embed(jpeg: [UInt8]) throws(WatcherError) -> (embedding: [Float], probabilities: [Float]) {
+        let image = try input(jpeg: jpeg)
+        let convention = self.convention
+        let outputs: [Model.Tensor]
+        do { outputs = try model.run(fillingInput: { image.writeTensor(convention, into: $0) }) } catch {
+            throw WatcherError(.model, "inference failed: \(error)")
+        }
+        return (outputs[0].values, outputs[1].values)
+    }
+}
