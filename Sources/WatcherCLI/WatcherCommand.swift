@@ -20,7 +20,7 @@ struct WatcherCommand: ParsableCommand {
             """,
         version: WatcherVersion.text,
         subcommands: [OnceCommand.self, RunCommand.self, CheckCommand.self, DemoCommand.self, TestNotifyCommand.self, DevicesCommand.self, UsageCommand.self,
-                      LearnCommand.self]
+                      LearnCommand.self, ReviewCommand.self]
     )
 }
 

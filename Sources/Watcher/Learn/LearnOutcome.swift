@@ -52,14 +52,16 @@ public struct LearnOutcome: Sendable {
         lines.append("held-out accuracy (\(folds)-fold cross-validation over \(new.total) crops; the current head saw none of them):")
         lines.append("  current head \(Self.percent(old.accuracy)) (\(old.correct)/\(old.total))   new head \(Self.percent(new.accuracy)) (\(new.correct)/\(new.total))")
         lines.append("confusion (rows: the crop's folder; columns: what the head said)")
-        let width = max(6, (labels + oldLabels).map(\.count).max() ?? 0) + 1
-        func cell(_ text: String) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
-        let oldWidth = width * old.columns.count
-        lines.append(String(repeating: " ", count: width) + "  " + cell("current").padding(oldWidth) + "   " + cell("new"))
-        lines.append(cell("") + "  " + old.columns.map(cell).joined() + "   " + new.columns.map(cell).joined())
+        let width = max(7, (labels + oldLabels).map(\.count).max() ?? 0) + 2
+        let rowWidth = (labels.map(\.count).max() ?? 0) + 4
+        func right(_ text: String) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        func left(_ text: String, _ size: Int) -> String { text + String(repeating: " ", count: max(0, size - text.count)) }
+        let gap = "    "
+        lines.append(left("", rowWidth) + left("current head", width * old.columns.count) + gap + "new head")
+        lines.append(left("", rowWidth) + old.columns.map(right).joined() + gap + new.columns.map(right).joined())
         for (index, label) in labels.enumerated() {
-            lines.append(cell(label) + "  " + old.matrix[index].map { cell(String($0)) }.joined() + "   "
-                + new.matrix[index].map { cell(String($0)) }.joined())
+            lines.append(left("  " + label, rowWidth) + old.matrix[index].map { right(String($0)) }.joined() + gap
+                + new.matrix[index].map { right(String($0)) }.joined())
         }
         lines.append("training: L2 \(l2), balanced class weights; embedding \(Self.seconds(embeddingSeconds)), training \(Self.seconds(trainingSeconds))")
         return lines.joined(separator: "\n")
@@ -113,8 +115,4 @@ public struct LearnOutcome: Sendable {
         try FileSystem.writeAtomically(modelBytes, to: path)
         return path
     }
-}
-
-private extension String {
-    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }
