@@ -50,6 +50,12 @@ struct ReviewCommand: ParsableCommand {
         server.log = { printError("watcher review: " + $0) }
         signal(SIGTERM) { _ in reviewStopRequested = 1 }
         signal(SIGINT) { _ in reviewStopRequested = 1 }
+        // A parent may have started us with these blocked (a thread pool's mask is inherited).
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &stopSignals, nil)
         printLine("watcher review: serving \(settings.archive) on \(server.listener.url)")
         server.serve(until: { reviewStopRequested != 0 })
         printError("watcher review: stopped")

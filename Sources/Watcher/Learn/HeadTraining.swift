@@ -19,7 +19,7 @@ public enum HeadTraining {
         public var folds: Int
 
         public init(archive: String, model: ModelSource, labels: [String], preset: PixelPreset = .customVision,
-                    l2: Double = 1, folds: Int = 5) {
+                    l2: Double = 0.1, folds: Int = 5) {
             self.archive = archive
             self.model = model
             self.labels = labels

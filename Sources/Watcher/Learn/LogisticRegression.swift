@@ -30,7 +30,7 @@ public enum LogisticRegression {
         public var gradientTolerance: Double
         public var maxIterations: Int
 
-        public init(l2: Double = 1, gradientTolerance: Double = 1e-6, maxIterations: Int = 500) {
+        public init(l2: Double = 0.1, gradientTolerance: Double = 1e-6, maxIterations: Int = 500) {
             self.l2 = l2
             self.gradientTolerance = gradientTolerance
             self.maxIterations = maxIterations

@@ -16,8 +16,8 @@ struct RetrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Input convention: custom-vision, rgb255, rgb01, rgb-1-1, as for checks. (env WATCHER_PIXELS; default: custom-vision)", valueName: "preset"))
     var pixels: String?
 
-    @Option(help: ArgumentHelp("L2 regularisation of the new head, on standardised embeddings. (default: 1)", valueName: "strength"))
-    var l2: Double = 1
+    @Option(help: ArgumentHelp("L2 regularisation of the new head, on standardised embeddings: larger is smoother and less sure. (default: 0.1)", valueName: "strength"))
+    var l2: Double = 0.1
 
     @Option(help: ArgumentHelp("Cross-validation folds for the held-out accuracy (fewer if a label has fewer crops). (default: 5)", valueName: "k"))
     var folds: Int = 5
