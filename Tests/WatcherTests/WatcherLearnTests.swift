@@ -96,6 +96,18 @@ import Testing
         #expect(green.labels.count == 3 && green.top.label == "ajar")
     }
 
+    /// None of the model's labels in the archive: a new task, the folders are the labels.
+    @Test func replacesTheLabelsForANewTask() throws {
+        try ColourCrops.write(archive, label: "shut", count: 5, r: 20, g: 30, b: 210)
+        try ColourCrops.write(archive, label: "ajar", count: 5, r: 30, g: 210, b: 30, firstSeed: 20)
+        let model = try ColourCrops.modelCopy(in: folder)
+        let result = try learn(model)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("none of the model's 2 labels has crops"), "\(result.stdout)")
+        #expect(result.stdout.contains("current head 0.0% (0/10)   new head 100.0% (10/10)"), "\(result.stdout)")
+        #expect(try String(contentsOf: out.appendingPathComponent("labels.txt"), encoding: .utf8) == "ajar\nshut\n")
+    }
+
     /// A TFLite model is retrained and written as a TFLite model.
     @Test func retrainsATFLiteModel() throws {
         try ColourCrops.write(archive, label: "open", count: 6, r: 30, g: 200, b: 30)
@@ -133,6 +145,26 @@ import Testing
         let damaged = try learn(model, ["--force"])
         #expect(damaged.status == 0, "\(damaged.stderr)")
         #expect(damaged.stdout.contains("skipped open/20261120-999999-000-x-p50.jpg"), "\(damaged.stdout)")
+    }
+
+    /// --folds, --l2, --labels and the archive from the environment are all used.
+    @Test func takesItsSettingsFromOptionsAndEnvironment() throws {
+        try ColourCrops.write(archive, label: "unlocked", count: 6, r: 20, g: 200, b: 30)
+        try ColourCrops.write(archive, label: "locked", count: 6, r: 20, g: 30, b: 210, firstSeed: 30)
+        let model = try ColourCrops.modelCopy(in: folder)
+        let labels = folder.appendingPathComponent("names.txt")
+        try Data("locked\nunlocked\n".utf8).write(to: labels)
+        let result = try WatcherProcess.run(["learn", "--model", model, "--labels", labels.path, "--out", out.path,
+                                             "--folds", "3", "--l2", "0.5", "--json"],
+                                            environment: ["WATCHER_ARCHIVE_DIR": archive.path], folder: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONValue.parse(Array(result.stdout.utf8))
+        #expect(report["folds"]?.intValue == 3 && report["l2"]?.doubleValue == 0.5)
+        #expect(report["labels"] == .array([.string("locked"), .string("unlocked")]))
+        #expect(report["new"]?["correct"]?.intValue == 12)
+        let badFolds = try WatcherProcess.run(["learn", "--archive-dir", archive.path, "--model", model, "--labels", labels.path,
+                                               "--out", out.path, "--folds", "1"], folder: folder)
+        #expect(badFolds.status == 64 && badFolds.stderr.contains("--folds"), "\(badFolds.stderr)")
     }
 
     /// The embedding the learner uses, with the current head applied, is what a check computes.

@@ -121,20 +121,26 @@ public enum HeadTraining {
         var oldPrediction: Int
     }
 
-    /// The labels of the new head (the model's own first, in their order, then new
-    /// folders, sorted) and every crop under them. A label of the model without crops
-    /// is an error: the new head would never learn it.
+    /// The labels of the new head and every crop under them: the model's own labels
+    /// first, in their order, then new folders, sorted. A label of the model without
+    /// crops is an error (the new head would never learn it), unless the archive has
+    /// none of the model's labels: then it is a new task (say, your two classes on an
+    /// ImageNet network) and the folders are the labels.
     static func labeledCrops(_ settings: Settings) throws(WatcherError) -> ([String], [LabeledCrop]) {
         let archive = ArchiveFolder(path: settings.archive)
         guard FileSystem.isDirectory(settings.archive) else {
             throw WatcherError(.usage, "--archive-dir \(settings.archive) is not a folder")
         }
         let folders = archive.labelFolders().filter { !archive.crops(in: $0).isEmpty }
-        for label in settings.labels where !folders.contains(label) {
+        let kept = settings.labels.contains { folders.contains($0) } ? settings.labels : []
+        for label in kept where !folders.contains(label) {
             throw WatcherError(.usage, "no crops of '\(label)' in \(FileSystem.join(settings.archive, label)); "
                 + "the new head needs examples of every label the model has (\(settings.labels.joined(separator: ", ")))")
         }
-        let labels = settings.labels + folders.filter { !settings.labels.contains($0) }
+        let labels = kept + folders.filter { !kept.contains($0) }
+        guard labels.count >= 2 else {
+            throw WatcherError(.usage, "\(settings.archive) has crops of \(labels.count) label(s); a classifier needs at least 2 folders of crops")
+        }
         var crops: [LabeledCrop] = []
         for (index, label) in labels.enumerated() {
             for crop in archive.crops(in: label).sorted(by: { $0.name < $1.name }) {

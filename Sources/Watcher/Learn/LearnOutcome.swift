@@ -45,8 +45,12 @@ public struct LearnOutcome: Sendable {
     public var text: String {
         var lines: [String] = []
         lines.append("model \(modelName): \(head.layerOp) head on '\(head.embeddingName)' (\(head.embeddingSize) values), \(head.activation.rawValue)")
+        let added = labels.filter { !oldLabels.contains($0) }
         lines.append("crops: " + zip(labels, cropCounts).map { "\($0) \($1)" }.joined(separator: ", ")
-            + (labels.count > oldLabels.count ? " (new: \(labels[oldLabels.count...].joined(separator: ", ")))" : ""))
+            + (added.isEmpty ? "" : " (new: \(added.joined(separator: ", ")))"))
+        if !oldLabels.contains(where: { labels.contains($0) }) {
+            lines.append("none of the model's \(oldLabels.count) labels has crops: the new head classifies these labels instead")
+        }
         for line in skipped.prefix(5) { lines.append("skipped \(line)") }
         if skipped.count > 5 { lines.append("skipped \(skipped.count - 5) more") }
         lines.append("held-out accuracy (\(folds)-fold cross-validation over \(new.total) crops; the current head saw none of them):")
@@ -57,10 +61,13 @@ public struct LearnOutcome: Sendable {
         func right(_ text: String) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
         func left(_ text: String, _ size: Int) -> String { text + String(repeating: " ", count: max(0, size - text.count)) }
         let gap = "    "
-        lines.append(left("", rowWidth) + left("current head", width * old.columns.count) + gap + "new head")
-        lines.append(left("", rowWidth) + old.columns.map(right).joined() + gap + new.columns.map(right).joined())
+        // A head with many labels (an ImageNet network) is shown by its new matrix alone.
+        let showOld = old.columns.count <= 8
+        let oldBlock = showOld ? width * old.columns.count : 0
+        lines.append(left("", rowWidth) + (showOld ? left("current head", oldBlock) + gap : "") + "new head")
+        lines.append(left("", rowWidth) + (showOld ? old.columns.map(right).joined() + gap : "") + new.columns.map(right).joined())
         for (index, label) in labels.enumerated() {
-            lines.append(left("  " + label, rowWidth) + old.matrix[index].map { right(String($0)) }.joined() + gap
+            lines.append(left("  " + label, rowWidth) + (showOld ? old.matrix[index].map { right(String($0)) }.joined() + gap : "")
                 + new.matrix[index].map { right(String($0)) }.joined())
         }
         lines.append("training: L2 \(l2), balanced class weights; embedding \(Self.seconds(embeddingSeconds)), training \(Self.seconds(trainingSeconds))")
