@@ -196,7 +196,7 @@ def main(argv=None):
 
         options = webdriver.ChromeOptions()
         options.binary_location = args.chromium
-        for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1500",
+        for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1200",
                      "--force-device-scale-factor=1"):
             options.add_argument(flag)
         driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
@@ -256,6 +256,12 @@ def main(argv=None):
             time.sleep(0.3)
             Path(args.screenshot).parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(args.screenshot)
+            try:  # smaller for the repository, when Pillow is there (tools/.venv)
+                from PIL import Image
+                with Image.open(args.screenshot) as shot:
+                    shot.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(args.screenshot, optimize=True)
+            except ImportError:
+                pass
             print(f"saved {args.screenshot}")
         old_model = (model / "model.pb").read_bytes()
         install.click()

@@ -194,7 +194,7 @@ private struct HeadGraph {
     var readers: [Int]
 
     init(_ layout: GraphDefLayout) throws(TinyGraphError) {
-        nodes = layout.entries.map(\.node)
+        nodes = layout.entries.map { $0.node }
         readers = [Int](repeating: 0, count: nodes.count)
         for (index, node) in nodes.enumerated() where indexByName[node.name] == nil { indexByName[node.name] = index }
         for node in nodes {

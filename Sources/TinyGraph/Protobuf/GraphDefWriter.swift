@@ -57,6 +57,9 @@ enum GraphDefWriter {
             byEntry[replacement.entry] = replacement
         }
         var output = ProtoEncoder()
+        var added = 0
+        for replacement in replacements { added += replacement.content.count + 64 + 16 * replacement.shape.count }
+        output.reserve(file.count + added)
         var copied = 0
         for (index, entry) in layout.entries.enumerated() {
             guard let replacement = byEntry[index] else { continue }

@@ -3,6 +3,11 @@
 struct ProtoEncoder {
     private(set) var bytes: [UInt8] = []
 
+    /// Room for `count` bytes, so that a large output is allocated once, not doubled as it grows.
+    mutating func reserve(_ count: Int) {
+        bytes.reserveCapacity(count)
+    }
+
     mutating func varint(_ value: UInt64) {
         var rest = value
         while rest >= 0x80 {

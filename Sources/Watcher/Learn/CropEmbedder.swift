@@ -77,20 +77,32 @@ public final class CropEmbedder {
         }
     }
 
-    /// A crop's JPEG (an archive file) → the model's input image.
-    public func input(jpeg: [UInt8]) throws(WatcherError) -> RGBImage {
-        let image = try LockClassifier.decode(jpeg, crop: nil, minimumWidth: inputWidth, minimumHeight: inputHeight)
-        return ModelInput.fitted(image, width: inputWidth, height: inputHeight)
+    /// How crops become this model's input, without the model.
+    public var inputFormat: CropInputFormat {
+        CropInputFormat(width: inputWidth, height: inputHeight, convention: convention)
     }
 
     /// The embedding of one crop and the current head's probabilities for it.
     public func embed(jpeg: [UInt8]) throws(WatcherError) -> (embedding: [Float], probabilities: [Float]) {
-        let image = try input(jpeg: jpeg)
+        let image = try inputFormat.image(jpeg: jpeg)
         let convention = self.convention
         let outputs: [Model.Tensor]
         do { outputs = try model.run(fillingInput: { image.writeTensor(convention, into: $0) }) } catch {
             throw WatcherError(.model, "inference failed: \(error)")
         }
         return (outputs[0].values, outputs[1].values)
+    }
+}
+
+/// A model's input size and pixel convention: how an archived crop is fed to it.
+public struct CropInputFormat: Sendable {
+    public var width: Int
+    public var height: Int
+    public var convention: PixelConvention
+
+    /// A crop's JPEG (an archive file) → the model's input image, as a check makes it.
+    public func image(jpeg: [UInt8]) throws(WatcherError) -> RGBImage {
+        let image = try LockClassifier.decode(jpeg, crop: nil, minimumWidth: width, minimumHeight: height)
+        return ModelInput.fitted(image, width: width, height: height)
     }
 }

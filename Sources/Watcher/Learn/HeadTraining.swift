@@ -41,28 +41,10 @@ public enum HeadTraining {
     public static func run(_ settings: Settings, progress: (Progress) -> Void = { _ in }) throws(WatcherError) -> LearnOutcome {
         guard settings.l2 > 0, settings.l2.isFinite else { throw WatcherError(.usage, "--l2 must be a positive number") }
         guard settings.folds >= 2 else { throw WatcherError(.usage, "--folds must be at least 2") }
-        let embedder = try CropEmbedder(model: settings.model, labels: settings.labels, preset: settings.preset)
-        let head = embedder.head
         let (labels, crops) = try labeledCrops(settings)
-
-        // Embed every crop, one at a time: memory stays one inference's plus the embeddings.
         let started = Monotonic.seconds()
-        var embeddings: [Float] = []
-        embeddings.reserveCapacity(crops.count * head.embeddingSize)
-        var samples: [Sample] = []
-        var skipped: [String] = []
-        for (index, crop) in crops.enumerated() {
-            progress(.embedding(done: index, total: crops.count))
-            do {
-                let jpeg = try FileSystem.read(crop.path, limit: 16 << 20)
-                let (embedding, probabilities) = try embedder.embed(jpeg: jpeg)
-                embeddings += embedding
-                samples.append(Sample(crop: crop, label: crop.labelIndex, oldPrediction: argmax(probabilities)))
-            } catch {
-                skipped.append(crop.relativePath + ": " + error.message)
-            }
-        }
-        progress(.embedding(done: crops.count, total: crops.count))
+        let embedded = try embedAll(crops, settings, progress: progress)
+        let (head, samples, embeddings, skipped) = (embedded.head, embedded.samples, embedded.embeddings, embedded.skipped)
         let embeddingSeconds = Monotonic.seconds() - started
         var counts = [Int](repeating: 0, count: labels.count)
         for sample in samples { counts[sample.label] += 1 }
@@ -97,7 +79,7 @@ public enum HeadTraining {
         do { written = try head.writing(weights: final.weights, bias: final.bias, into: try settings.model.readBytes()) } catch {
             throw WatcherError(.model, "cannot write the new head into \(settings.model.name): \(error)")
         }
-        try selfCheck(written, head: head, final: final, samples: samples, embeddings: embeddings, embedder: embedder)
+        try selfCheck(written, head: head, final: final, samples: samples, embeddings: embeddings, input: embedded.input)
 
         return LearnOutcome(
             modelName: settings.model.name, head: head, oldLabels: settings.labels, labels: labels, cropCounts: counts,
@@ -106,6 +88,38 @@ public enum HeadTraining {
             new: Evaluation(rows: labels, columns: labels, pairs: zip(samples, newPredictions).map { ($0.label, $1) }),
             modelBytes: written, modelFileName: head.format == .tflite ? "model.tflite" : "model.pb",
             embeddingSeconds: embeddingSeconds, trainingSeconds: trainingSeconds, iterations: final.iterations)
+    }
+
+    struct Embedded {
+        var head: ClassifierHead
+        var input: CropInputFormat
+        var samples: [Sample]
+        var embeddings: [Float]
+        var skipped: [String]
+    }
+
+    /// Every crop through the model cut at its head, one at a time. The model is
+    /// released when this returns, before the new model is written and checked, so the
+    /// two are never in memory together.
+    static func embedAll(_ crops: [LabeledCrop], _ settings: Settings, progress: (Progress) -> Void) throws(WatcherError) -> Embedded {
+        let embedder = try CropEmbedder(model: settings.model, labels: settings.labels, preset: settings.preset)
+        var embeddings: [Float] = []
+        embeddings.reserveCapacity(crops.count * embedder.head.embeddingSize)
+        var samples: [Sample] = []
+        var skipped: [String] = []
+        for (index, crop) in crops.enumerated() {
+            progress(.embedding(done: index, total: crops.count))
+            do {
+                let jpeg = try FileSystem.read(crop.path, limit: 16 << 20)
+                let (embedding, probabilities) = try embedder.embed(jpeg: jpeg)
+                embeddings += embedding
+                samples.append(Sample(crop: crop, label: crop.labelIndex, oldPrediction: argmax(probabilities)))
+            } catch {
+                skipped.append(crop.relativePath + ": " + error.message)
+            }
+        }
+        progress(.embedding(done: crops.count, total: crops.count))
+        return Embedded(head: embedder.head, input: embedder.inputFormat, samples: samples, embeddings: embeddings, skipped: skipped)
     }
 
     struct LabeledCrop {
@@ -180,7 +194,7 @@ public enum HeadTraining {
     /// The written file, loaded again, must compute the new head: run it on one crop
     /// of each label and compare with the head applied to that crop's embedding.
     private static func selfCheck(_ written: [UInt8], head: ClassifierHead, final: LogisticRegression.Result,
-                                  samples: [Sample], embeddings: [Float], embedder: CropEmbedder) throws(WatcherError) {
+                                  samples: [Sample], embeddings: [Float], input: CropInputFormat) throws(WatcherError) {
         let model: Model
         do { model = try Model(bytes: written, options: LoadOptions(outputNames: [head.outputName])) } catch {
             throw WatcherError(.model, "the written model does not load: \(error)")
@@ -188,8 +202,8 @@ public enum HeadTraining {
         var checked = Set<Int>()
         for (index, sample) in samples.enumerated() where !checked.contains(sample.label) {
             checked.insert(sample.label)
-            let image = try embedder.input(jpeg: try FileSystem.read(sample.crop.path, limit: 16 << 20))
-            let convention = embedder.convention
+            let image = try input.image(jpeg: try FileSystem.read(sample.crop.path, limit: 16 << 20))
+            let convention = input.convention
             let got: [Float]
             do { got = try model.run(fillingInput: { image.writeTensor(convention, into: $0) })[0].values } catch {
                 throw WatcherError(.model, "the written model does not run: \(error)")
