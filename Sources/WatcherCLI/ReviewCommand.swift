@@ -33,6 +33,9 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         let settings = try training.settings()
+        guard FileSystem.isDirectory(settings.archive) else {
+            throw ValidationError("--archive-dir \(settings.archive) is not a folder")
+        }
         let policy = try decision.policy()
         let address = EnvironmentFallback.string(listen, "WATCHER_REVIEW_LISTEN") ?? "127.0.0.1:8080"
         let password = Environment.value("WATCHER_REVIEW_PASSWORD")

@@ -278,7 +278,9 @@ enum ReviewPage {
         el("td", { id: "new-accuracy" }, percent(result.new.accuracy) + " (" + result.new.correct + "/" + result.new.total + ")"));
       table.append(head, row);
       const matrices = el("div", { class: "matrices" });
-      matrices.append(matrixTable("current head", result.current, result.labels), matrixTable("new head", result.new, result.labels));
+      /* A head with many labels (an ImageNet network) is shown by its new matrix alone. */
+      if (result.current.columns.length <= 8) matrices.append(matrixTable("current head", result.current, result.labels));
+      matrices.append(matrixTable("new head", result.new, result.labels));
       box.append(table, matrices);
       if (result.refusal) {
         box.append(el("p", { class: "empty", id: "refusal" }, "Not offered: " + result.refusal + "."));
