@@ -25,17 +25,22 @@ struct LearnCommand: ParsableCommand {
 
     @OptionGroup(title: "Training") var training: RetrainingOptions
 
-    @Option(help: ArgumentHelp("Folder for the new model, labels.txt and the report (created if missing).", valueName: "dir"))
-    var out: String
+    @Option(help: ArgumentHelp("Folder for the new model, labels.txt and the report, created if missing. (env WATCHER_OUT)", valueName: "dir"))
+    var out: String?
 
-    @Flag(help: "Write the new model even if it is worse than the current one on the held-out crops.")
+    @Flag(help: "Write the new model even if it is worse than the current one on the held-out crops. (env WATCHER_FORCE)")
     var force = false
 
-    @Flag(help: "Print the report as one JSON object.")
+    @Flag(help: "Print the report as one JSON object. (env WATCHER_JSON)")
     var json = false
 
     func run() throws {
         let settings = try training.settings()
+        guard let out = EnvironmentFallback.string(out, "WATCHER_OUT") else {
+            throw ValidationError("--out is required: the folder for the new model")
+        }
+        let force = try EnvironmentFallback.flag(self.force, "WATCHER_FORCE")
+        let json = try EnvironmentFallback.flag(self.json, "WATCHER_JSON")
         let progress = TerminalProgress()
         let outcome = try reportingFailures {
             try HeadTraining.run(settings, progress: progress.show)

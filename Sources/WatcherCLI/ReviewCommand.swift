@@ -28,7 +28,7 @@ struct ReviewCommand: ParsableCommand {
     @OptionGroup(title: "Training") var training: RetrainingOptions
     @OptionGroup(title: "Decision (for the timeline, and where the state is)") var decision: DecisionOptions
 
-    @Option(help: ArgumentHelp("Address to serve on; port 0 picks a free one. (env WATCHER_REVIEW_LISTEN; default: 127.0.0.1:8080)", valueName: "host:port"))
+    @Option(help: ArgumentHelp("Address to serve on; port 0 picks a free one. (env WATCHER_LISTEN; default: 127.0.0.1:8080)", valueName: "host:port"))
     var listen: String?
 
     func run() throws {
@@ -37,7 +37,7 @@ struct ReviewCommand: ParsableCommand {
             throw ValidationError("--archive-dir \(settings.archive) is not a folder")
         }
         let policy = try decision.policy()
-        let address = EnvironmentFallback.string(listen, "WATCHER_REVIEW_LISTEN") ?? "127.0.0.1:8080"
+        let address = EnvironmentFallback.string(listen, "WATCHER_LISTEN") ?? "127.0.0.1:8080"
         let password = Environment.value("WATCHER_REVIEW_PASSWORD")
         let labelsPath = EnvironmentFallback.string(training.labels, "WATCHER_LABELS")
             ?? FileSystem.join(FileSystem.directory(of: training.modelPath), "labels.txt")

@@ -154,9 +154,9 @@ import Testing
         let model = try ColourCrops.modelCopy(in: folder)
         let labels = folder.appendingPathComponent("names.txt")
         try Data("locked\nunlocked\n".utf8).write(to: labels)
-        let result = try WatcherProcess.run(["learn", "--model", model, "--labels", labels.path, "--out", out.path,
-                                             "--folds", "3", "--l2", "0.5", "--json"],
-                                            environment: ["WATCHER_ARCHIVE_DIR": archive.path], folder: folder)
+        let result = try WatcherProcess.run(["learn", "--model", model, "--labels", labels.path, "--l2", "0.5", "--json"],
+                                            environment: ["WATCHER_ARCHIVE_DIR": archive.path, "WATCHER_FOLDS": "3",
+                                                          "WATCHER_OUT": out.path], folder: folder)
         #expect(result.status == 0, "\(result.stderr)")
         let report = try JSONValue.parse(Array(result.stdout.utf8))
         #expect(report["folds"]?.intValue == 3 && report["l2"]?.doubleValue == 0.5)
@@ -165,6 +165,9 @@ import Testing
         let badFolds = try WatcherProcess.run(["learn", "--archive-dir", archive.path, "--model", model, "--labels", labels.path,
                                                "--out", out.path, "--folds", "1"], folder: folder)
         #expect(badFolds.status == 64 && badFolds.stderr.contains("--folds"), "\(badFolds.stderr)")
+        let noOut = try WatcherProcess.run(["learn", "--archive-dir", archive.path, "--model", model, "--labels", labels.path],
+                                           folder: folder)
+        #expect(noOut.status == 64 && noOut.stderr.contains("--out is required"), "\(noOut.stderr)")
     }
 
     /// The embedding the learner uses, with the current head applied, is what a check computes.

@@ -16,11 +16,11 @@ struct RetrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Input convention: custom-vision, rgb255, rgb01, rgb-1-1, as for checks. (env WATCHER_PIXELS; default: custom-vision)", valueName: "preset"))
     var pixels: String?
 
-    @Option(help: ArgumentHelp("L2 regularisation of the new head, on standardised embeddings: larger is smoother and less sure. (default: 0.1)", valueName: "strength"))
-    var l2: Double = 0.1
+    @Option(help: ArgumentHelp("L2 regularisation of the new head, on standardised embeddings: larger is smoother and less sure. (env WATCHER_L2; default: 0.1)", valueName: "strength"))
+    var l2: Double?
 
-    @Option(help: ArgumentHelp("Cross-validation folds for the held-out accuracy (fewer if a label has fewer crops). (default: 5)", valueName: "k"))
-    var folds: Int = 5
+    @Option(help: ArgumentHelp("Cross-validation folds for the held-out accuracy (fewer if a label has fewer crops). (env WATCHER_FOLDS; default: 5)", valueName: "k"))
+    var folds: Int?
 
     var modelPath: String { EnvironmentFallback.string(model, "WATCHER_MODEL") ?? ModelOptions.defaultModel }
 
@@ -33,6 +33,8 @@ struct RetrainingOptions: ParsableArguments {
 
     func settings() throws -> HeadTraining.Settings {
         let archive = try archivePath()
+        let l2 = try EnvironmentFallback.double(self.l2, "WATCHER_L2", default: 0.1)
+        let folds = try EnvironmentFallback.int(self.folds, "WATCHER_FOLDS") ?? 5
         guard l2 > 0, l2.isFinite else { throw ValidationError("--l2 must be a positive number") }
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         var preset = PixelPreset.customVision
