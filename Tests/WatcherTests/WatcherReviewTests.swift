@@ -173,7 +173,8 @@ import Testing
         #expect(refused.stderr.contains("WATCHER_REVIEW_PASSWORD"))
 
         let (process, _, _) = try start(["--listen", "0.0.0.0:0"], environment: ["WATCHER_REVIEW_PASSWORD": "door-SECRET"])
-        defer { stop(process) }
+        #expect(process.isRunning)
+        stop(process)
     }
 
     @Test func checksThePasswordOnEveryRequest() throws {

@@ -29,7 +29,7 @@ public final class HTTPListener {
                 throw WatcherError(.usage, "--listen \(address): '\(host)' is not an IP address")
             }
             isLoopback = host == "::1"
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: &address6, count: MemoryLayout<sockaddr_in6>.size)) }
+            withUnsafeBytes(of: &address6) { source in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) } }
             length = socklen_t(MemoryLayout<sockaddr_in6>.size)
         } else {
             family = AF_INET
@@ -40,7 +40,7 @@ public final class HTTPListener {
                 throw WatcherError(.usage, "--listen \(address): '\(host)' is not an IPv4 address (or [IPv6], or localhost)")
             }
             isLoopback = host.hasPrefix("127.")
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: &address4, count: MemoryLayout<sockaddr_in>.size)) }
+            withUnsafeBytes(of: &address4) { source in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) } }
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
         }
         descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
