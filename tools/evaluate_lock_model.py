@@ -68,6 +68,8 @@ def parse_args(argv):
     ap.add_argument("--seed", type=int, default=424242, help="generator seed for --generate")
     ap.add_argument("--open-bar", choices=("horizontal", "vertical"), default="horizontal")
     ap.add_argument("--lock-position", type=G.parse_position, default=G.params.SEED_CROP)
+    ap.add_argument("--camera-roll", type=float, default=0.0, help="for --generate: the camera's mounted roll (degrees)")
+    ap.add_argument("--roll-jitter", type=float, default=8.0, help="for --generate: random roll around it (default 8)")
     ap.add_argument("--data-dir", help="where --generate writes (default tools/.lock-data/eval-s<S>-n<N>)")
     ap.add_argument("--jobs", type=int, default=1, help="generator processes")
     ap.add_argument("--tinygraph", help="path of the tinygraph CLI: compare its probabilities with TF's")
@@ -82,13 +84,15 @@ def parse_args(argv):
 
 def generated_stills(args):
     position = "random" if args.lock_position == "random" else "%d_%d" % tuple(args.lock_position)
-    out = Path(args.data_dir or TOOLS / ".lock-data" / f"eval-s{args.seed}-n{args.generate}-{args.open_bar}-{position}")
+    shift = "" if (args.camera_roll, args.roll_jitter) == (0.0, 8.0) else f"-roll{args.camera_roll:g}+-{args.roll_jitter:g}"
+    out = Path(args.data_dir or TOOLS / ".lock-data" / f"eval-s{args.seed}-n{args.generate}-{args.open_bar}-{position}{shift}")
     if (out / "manifest.csv").exists() and len(C.read_stills(out)) == args.generate:
         print(f"reusing {args.generate} stills in {out}")
         return out
     gen_args = ["stills", "--seed", str(args.seed), "--count", str(args.generate), "--out", str(out),
                 "--jobs", str(args.jobs), "--open-bar", args.open_bar, "--lock-position",
-                "random" if args.lock_position == "random" else "%d,%d" % tuple(args.lock_position)]
+                "random" if args.lock_position == "random" else "%d,%d" % tuple(args.lock_position),
+                "--camera-roll", str(args.camera_roll), "--roll-jitter", str(args.roll_jitter)]
     print("generating: tools/generate_lock_scenes.py " + " ".join(gen_args), flush=True)
     G.main(gen_args)
     return out

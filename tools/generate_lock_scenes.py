@@ -91,7 +91,7 @@ def sample(args, index):
         condition=None if args.condition == "random" else args.condition,
         occlusion=None if args.occlusion == "random" else args.occlusion,
         open_bar=args.open_bar, night_fraction=args.night_fraction,
-        occlusion_fraction=args.occlusion_fraction)
+        occlusion_fraction=args.occlusion_fraction, roll=args.roll_jitter, camera_roll=args.camera_roll)
     return scene, shot
 
 
@@ -111,8 +111,13 @@ def _work_still(job):
 def _work_crop(job):
     args, index = job
     scene, shot = sample(args, index)
-    name = f"{shot.state}/{index:06d}.png"
-    Image.fromarray(render.render_crop(scene, shot)).save(Path(args.out) / name, compress_level=1)
+    crop = Image.fromarray(render.render_crop(scene, shot))
+    if args.image_format == "jpg":  # as the watcher's archive keeps them: JPEG, quality 90
+        name = f"{shot.state}/{index:06d}.jpg"
+        crop.save(Path(args.out) / name, quality=90)
+    else:
+        name = f"{shot.state}/{index:06d}.png"
+        crop.save(Path(args.out) / name, compress_level=1)
     return _row(args, index, scene, shot, name)
 
 
@@ -285,6 +290,14 @@ def main(argv=None):
         p.add_argument("--occlusion", choices=("random", "none", "hand", "coat"), default="random")
         p.add_argument("--occlusion-fraction", type=float, default=0.2,
                        help="share of stills with a hand or a coat edge (half each)")
+        p.add_argument("--camera-roll", type=float, default=0.0,
+                       help="degrees the camera is mounted rolled (a domain shift: the demo model learned "
+                            "-8..8 degrees); each still adds up to +-ROLL_JITTER")
+        p.add_argument("--roll-jitter", type=float, default=8.0,
+                       help="largest random roll of a still around --camera-roll (default 8 degrees)")
+        if mode == "crops":
+            p.add_argument("--image-format", choices=("png", "jpg"), default="png",
+                           help="png (lossless, default) or jpg (quality 90, as the watcher's archive keeps crops)")
         if mode != "selftest":
             p.add_argument("--out", required=True)
             p.add_argument("--jobs", type=int, default=1, help="worker processes")

@@ -19,6 +19,7 @@ enum TinyGraphCommand {
           inspect   \(InspectCommand.spec.abstract)
           run       \(RunCommand.spec.abstract)
           bench     \(BenchCommand.spec.abstract)
+          head      \(HeadCommand.spec.abstract)
 
           See 'tinygraph <subcommand> --help' for the options of each.
         """
@@ -35,6 +36,7 @@ enum TinyGraphCommand {
         case "inspect": status = execute(InspectCommand.spec, rest, InspectCommand.run)
         case "run": status = execute(RunCommand.spec, rest, RunCommand.run)
         case "bench": status = execute(BenchCommand.spec, rest, BenchCommand.run)
+        case "head": status = execute(HeadCommand.spec, rest, HeadCommand.run)
         default:
             printError("unknown subcommand '\(subcommand)'; see 'tinygraph --help'")
             status = 64

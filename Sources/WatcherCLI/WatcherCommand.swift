@@ -28,7 +28,8 @@ struct WatcherCommand: ParsableCommand {
             """,
         version: WatcherVersion.text,
         subcommands: [OnceCommand.self, RunCommand.self, CheckCommand.self, StillCommand.self, StatusCommand.self,
-                      HistoryCommand.self, DemoCommand.self, TestNotifyCommand.self, DevicesCommand.self, UsageCommand.self]
+                      HistoryCommand.self, DemoCommand.self, TestNotifyCommand.self, DevicesCommand.self, UsageCommand.self,
+                      LearnCommand.self, ReviewCommand.self]
     )
 
     /// Like swift-argument-parser's, except that an error is one line

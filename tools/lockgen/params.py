@@ -209,8 +209,9 @@ def bar_angle_for(state, open_bar, rng):
 
 
 def sample_shot(rng, scene, state=None, condition=None, occlusion=None, open_bar="horizontal",
-                night_fraction=0.5, occlusion_fraction=0.2, drift=10.0, roll=8.0):
-    """Draw one moment. ``state``/``condition``/``occlusion`` None means random."""
+                night_fraction=0.5, occlusion_fraction=0.2, drift=10.0, roll=8.0, camera_roll=0.0):
+    """Draw one moment. ``state``/``condition``/``occlusion`` None means random. The
+    camera's roll is ``camera_roll`` (how it is mounted) plus up to +-``roll`` degrees."""
     state = state or _pick(rng, STATES)
     if condition is None:
         condition = "night" if rng.random() < night_fraction else "day"
@@ -234,7 +235,7 @@ def sample_shot(rng, scene, state=None, condition=None, occlusion=None, open_bar
         second_bar_angle=float(_pick(rng, (0.0, 90.0)) + rng.uniform(-4, 4)),
         condition=condition,
         shift=(float(rng.uniform(-drift, drift)), float(rng.uniform(-drift, drift))),
-        rotation=float(rng.uniform(-roll, roll)),
+        rotation=float(camera_roll + rng.uniform(-roll, roll)),
         exposure=float(rng.uniform(0.7, 1.4) if night else rng.uniform(0.5, 1.15)),
         white_balance=tuple(float(v) for v in np.array([1 + wb_t, 1.0, 1 - wb_t]) * rng.uniform(0.96, 1.04, 3)),
         gradient=(float(rng.uniform(0, 2 * math.pi)), float(rng.uniform(0, 0.35))),

@@ -42,11 +42,7 @@ public final class LockClassifier {
         } catch {
             throw WatcherError(.model, "cannot load \(modelPath): \(error)")
         }
-        switch (source, labelsPath) {
-        case (.builtIn, nil): labels = BuiltInModel.labels()
-        case (.builtIn, let path?): labels = try Labels.load(path: path)
-        case (.file(let path), _): labels = try Labels.load(modelPath: path, labelsPath: labelsPath)
-        }
+        labels = try source.labels(labelsPath: labelsPath)
         guard model.inputs.count == 1, model.inputs[0].shape.count == 4, model.inputs[0].shape[0] == 1,
             model.inputs[0].shape[3] == 3
         else {
@@ -59,14 +55,7 @@ public final class LockClassifier {
             throw WatcherError(.usage, "\(modelPath) has \(model.outputs.first?.elementCount ?? 0) outputs but "
                 + "\(labels.count) labels; the labels file must list one label per output, in order")
         }
-        switch preset {
-        case .customVision:
-            let hasDataBN = model.summary.fileScopes.contains("data_bn")
-            convention = .bgr255(mean: hasDataBN ? nil : PixelConvention.customVisionMean)
-        case .rgb255: convention = .rgb255
-        case .rgb01: convention = .rgbUnit
-        case .rgbSigned: convention = .rgbSigned
-        }
+        convention = ModelInput.convention(preset, model: model)
     }
 
     /// Decodes the crop of a JPEG still (only that region), resizes it to the
@@ -79,10 +68,7 @@ public final class LockClassifier {
     /// The crop as the model sees it: resized to its input (area averaging when
     /// shrinking, bilinear when enlarging).
     public func inputImage(from image: RGBImage) -> RGBImage {
-        if image.width == inputWidth && image.height == inputHeight { return image }
-        return image.width >= inputWidth && image.height >= inputHeight
-            ? image.resizedArea(width: inputWidth, height: inputHeight)
-            : image.resizedBilinear(width: inputWidth, height: inputHeight)
+        ModelInput.fitted(image, width: inputWidth, height: inputHeight)
     }
 
     /// Classifies an already decoded crop.
