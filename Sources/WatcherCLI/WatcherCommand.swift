@@ -28,7 +28,8 @@ struct WatcherCommand: ParsableCommand {
             """,
         version: WatcherVersion.text,
         subcommands: [OnceCommand.self, RunCommand.self, CheckCommand.self, StillCommand.self, StatusCommand.self,
-                      HistoryCommand.self, DemoCommand.self, TestNotifyCommand.self, DevicesCommand.self, UsageCommand.self]
+                      HistoryCommand.self, DemoCommand.self, TestNotifyCommand.self, DevicesCommand.self, UsageCommand.self,
+                      LambdaCommand.self, FunctionsCommand.self]
     )
 
     /// Like swift-argument-parser's, except that an error is one line
@@ -38,7 +39,7 @@ struct WatcherCommand: ParsableCommand {
         let subcommand = CommandLine.arguments.dropFirst().first
         Output.timestamps = (subcommand == "once" || subcommand == "run") && !Output.writesToJournal
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(HostDetection.arguments())
             try command.run()
         } catch {
             let status = exitCode(for: error)
