@@ -36,7 +36,7 @@ struct WatcherCommand: ParsableCommand {
     /// (`watcher: error: …`) with its exit status, so cron mail and logs stay
     /// readable, and that `once` and `run` stamp their lines with the time.
     static func main() {
-        let subcommand = CommandLine.arguments.dropFirst().first
+        let subcommand = HostDetection.processArguments().dropFirst().first
         Output.timestamps = (subcommand == "once" || subcommand == "run") && !Output.writesToJournal
         do {
             var command = try parseAsRoot(HostDetection.arguments())
