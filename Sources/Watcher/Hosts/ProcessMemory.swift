@@ -6,7 +6,7 @@ public enum ProcessMemory {
         guard let bytes = try? FileSystem.read("/proc/self/status", limit: 64 << 10) else { return nil }
         var current: Int?, peak: Int?
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard fields.count >= 2 else { continue }
             if fields[0] == "VmRSS:" { current = Int(fields[1]) }
             if fields[0] == "VmHWM:" { peak = Int(fields[1]) }
