@@ -52,13 +52,15 @@ soracam_port="$(free_port)"
 python3 tools/fake_soracam_server.py --port "$soracam_port" --still Samples/03-day-open.jpg > "$work/soracam.log" 2>&1 &
 pids+=($!)
 wait_port "$soracam_port"
-once=(env SORACOM_ENDPOINT="http://127.0.0.1:$soracam_port" SORACOM_AUTH_KEY_ID=keyId-fake SORACOM_AUTH_KEY=secret-fake
-      "/$name/watcher" once --device-id 7CDDDEADBEEF --crop 128x128+650+378 --camera-name "Front door" --debounce 1
+# chroot passes the environment on (there is no `env` inside).
+export SORACOM_ENDPOINT="http://127.0.0.1:$soracam_port" SORACOM_AUTH_KEY_ID=keyId-fake SORACOM_AUTH_KEY=secret-fake
+once=("/$name/watcher" once --device-id 7CDDDEADBEEF --crop 128x128+650+378 --camera-name "Front door" --debounce 1
       --state-dir /state --notify "webhook:http://127.0.0.1:$soracam_port/hook")
 in_root "$root" "${once[@]}" || fail "watcher once in the empty root"
 grep -q '"event": *"opened"' "$work/soracam.log" || { cat "$work/soracam.log"; fail "no opened message reached the webhook"; }
 echo "webhook received: $(grep -c '^notification:' "$work/soracam.log") message(s): $(grep -o '"event": *"[a-z]*"' "$work/soracam.log" | tr '\n' ' ')"
 ls "$root/state" | grep -q '^camera-7CDDDEADBEEF-.*\.json$' || fail "no state file in /state"
+unset SORACOM_ENDPOINT SORACOM_AUTH_KEY_ID SORACOM_AUTH_KEY
 
 echo "== 2. AWS Lambda: the zip's bootstrap under a fake Runtime API, state in S3 (moto)"
 lambda="$work/lambda"
@@ -73,7 +75,8 @@ export AWS_ACCESS_KEY_ID=AKIDFAKE AWS_SECRET_ACCESS_KEY=secret-fake AWS_REGION=u
 python3 - "$AWS_ENDPOINT_URL" <<'PY'
 import sys, boto3  # moto's own dependency
 boto3.client("s3", endpoint_url=sys.argv[1]).create_bucket(Bucket="watcher-state")
-PY: > "$work/soracam.log"
+PY
+: > "$work/soracam.log"
 env SORACOM_ENDPOINT="http://127.0.0.1:$soracam_port" SORACOM_AUTH_KEY_ID=keyId-fake SORACOM_AUTH_KEY=secret-fake \
   WATCHER_DEVICE_ID=7CDDDEADBEEF WATCHER_CROP=128x128+650+378 WATCHER_CAMERA_NAME="Front door" WATCHER_DEBOUNCE=2 \
   WATCHER_STATE_DIR=s3://watcher-state/front-door WATCHER_NOTIFY="webhook:http://127.0.0.1:$soracam_port/hook" \
