@@ -42,12 +42,14 @@ let package = Package(
 
         // SIGINT/SIGTERM as a flag that long operations poll; a second signal exits at once.
         .target(name: "CInterruptShim"),
+        // argv as glibc passes it to constructors: CommandLine.arguments is empty where /proc is missing.
+        .target(name: "CArgumentsShim"),
 
         // Everything the watcher does, as a library the tests drive directly.
         .target(name: "Watcher", dependencies: ["TinyGraph", "TinyImage", "CCurlShim", "CLibMosquitto", "CInterruptShim"]),
         .executableTarget(
             name: "WatcherCLI",
-            dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Watcher", "CArgumentsShim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "TinyGraphTests", dependencies: ["TinyGraph"]),

@@ -3,9 +3,10 @@
 # libmosquitto) from Debian/Ubuntu packages, only if their headers are missing;
 # and, unless --build-only, what the tests run: systemd-analyze, with which a test
 # checks deploy/systemd's unit (present wherever systemd runs; minimal containers
-# lack it), the Mosquitto broker and its command-line clients, and openssl, with
-# which the MQTT tests make a test CA. The engine and the tinygraph command need
-# none of them.
+# lack it), the Mosquitto broker and its command-line clients, openssl, with
+# which the MQTT tests make a test CA, and moto's S3 server (PyPI: moto[server]),
+# against which the tests check state in S3. The engine and the tinygraph command
+# need none of them.
 set -euo pipefail
 missing=()
 [ -f /usr/include/jpeglib.h ] || missing+=(libjpeg62-turbo-dev)
@@ -16,6 +17,10 @@ if [ "${1:-}" != --build-only ]; then
   [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
   [ -x /usr/bin/mosquitto_sub ] || missing+=(mosquitto-clients)
   command -v openssl >/dev/null || missing+=(openssl)
+fi
+if [ "${1:-}" != --build-only ] && ! python3 -c 'import moto.server, flask' 2>/dev/null; then
+  echo "installing moto[server]==5.2.1 (pip)" >&2
+  python3 -m pip install -q 'moto[server]==5.2.1' || python3 -m pip install -q --break-system-packages 'moto[server]==5.2.1'
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""

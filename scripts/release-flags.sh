@@ -26,8 +26,13 @@ fma="-Xswiftc -DTINYGRAPH_FMA"
 avx512="-Xswiftc -DTINYGRAPH_AVX512"
 case "$level" in
   baseline) echo "" ;;
-  x86-64-v3) echo "-Xswiftc -target-cpu -Xswiftc x86-64-v3 $fma" ;;
-  x86-64-v4) echo "-Xswiftc -target-cpu -Xswiftc x86-64-v4 $fma $avx512" ;;
+  # Swift 6.3's clang importer refuses the psABI level names as -target-cpu ("unknown
+  # target CPU 'x86-64-v3'", even for `print(1)`): name the first CPU of each level.
+  # Haswell = x86-64-v3 (AVX2, FMA, BMI1/2, F16C, LZCNT, MOVBE) plus AES, PCLMUL and
+  # RDRAND, which compiled Swift code only uses through intrinsics (none here);
+  # skylake-avx512 = x86-64-v4 likewise.
+  x86-64-v3) echo "-Xswiftc -target-cpu -Xswiftc haswell $fma" ;;
+  x86-64-v4) echo "-Xswiftc -target-cpu -Xswiftc skylake-avx512 $fma $avx512" ;;
   native)
     flags="-Xswiftc -target-cpu -Xswiftc native"
     # Linux lists the features in /proc/cpuinfo; macOS in sysctl (upper case there).

@@ -29,11 +29,11 @@ struct HistoryCommand: ParsableCommand {
         } else {
             cutoff = WallTime.nowMillis() - 1000 * (try EnvironmentFallback.seconds(since, "WATCHER_SINCE", default: "24h"))
         }
-        var cameras = state.store.cameras()
+        var cameras = try state.store.cameras()
         if let wanted = EnvironmentFallback.string(camera, "WATCHER_CAMERA") {
             cameras = cameras.filter { Self.matches($0, wanted) }
             guard !cameras.isEmpty else {
-                let known = state.store.cameras().map { (try? $0.state.get().camera) ?? $0.stem }.compactMap { $0 }
+                let known = try state.store.cameras().map { (try? $0.state.get().camera) ?? $0.stem }.compactMap { $0 }
                 throw ValidationError("no camera '\(wanted)' in \(state.folder)"
                     + (known.isEmpty ? "" : "; known: " + known.joined(separator: ", ")))
             }

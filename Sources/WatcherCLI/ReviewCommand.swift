@@ -44,11 +44,12 @@ struct ReviewCommand: ParsableCommand {
         let modelPath = training.modelSource.filePath
         let labelsPath = EnvironmentFallback.string(training.labels, "WATCHER_LABELS")
             ?? modelPath.map { FileSystem.join(FileSystem.directory(of: $0), "labels.txt") }
+        let stateFolder = try RetrainingOptions.localFolder(state.folder, option: "--state-dir")
         let server = try reportingFailures {
             let listener = try HTTPListener(listen: address)
             return try ReviewServer(
                 configuration: ReviewServer.Configuration(
-                    training: settings, modelPath: modelPath, labelsPath: labelsPath, stateFolder: state.folder,
+                    training: settings, modelPath: modelPath, labelsPath: labelsPath, stateFolder: stateFolder,
                     alertLabel: policy.alertLabel, threshold: policy.threshold, clearBelow: policy.clearBelow, password: password),
                 listener: listener)
         }

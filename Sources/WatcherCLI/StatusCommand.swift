@@ -12,7 +12,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let json = try EnvironmentFallback.flag(self.json, "WATCHER_JSON")
-        let cameras = state.store.cameras()
+        let cameras = try state.store.cameras()
         if json {
             printJSON(.array(cameras.map(Self.json)))
             return

@@ -19,14 +19,20 @@ struct WatcherAssembly {
     func make() throws -> CameraWatcher {
         let policy = try decision.policy()
         let specs = try notify.specs()
-        let archive = try notify.archive()
         let maxMessageAge = try notify.maxMessageAgeSeconds()
         let crop = try model.cropGeometry()
         let loader = try model.loader()
         let lockTimeout = try state.lockTimeoutSeconds()
-        let folder = state.stateFolder.folder
         let transport = try reportingFailures { try CurlTransport(userAgent: "watcher/" + WatcherVersion.text) }
-        let imageSource = try source.makeSource(transport: transport, tokenFolder: folder)
+        let archive = try notify.archive(transport: transport)
+        let store = try state.stateFolder.makeStore(transport: transport)
+        // The SORACOM token is kept beside the state, in its folder or bucket.
+        let tokenFolder: String?, tokenStore: SoraCamTokenStore?
+        switch store.backend {
+        case .folder(let folder): (tokenFolder, tokenStore) = (folder.folder, nil)
+        case .objects(let objects): (tokenFolder, tokenStore) = (nil, ObjectTokenStore(store: objects.store))
+        }
+        let imageSource = try source.makeSource(transport: transport, tokenFolder: tokenFolder, tokenStore: tokenStore)
         let watcher = try reportingFailures {
             let secrets = NotifierSecrets.fromEnvironment()
             let lineOutput: (String) -> Void = json ? { printError($0) } : { printLine($0) }
@@ -34,7 +40,7 @@ struct WatcherAssembly {
                 try Notifiers.make(spec, secrets: secrets, transport: transport, print: lineOutput, runMode: runMode)
             }
             return try CameraWatcher(
-                source: imageSource, loader: loader, crop: crop, policy: policy, store: StateStore(folder: folder),
+                source: imageSource, loader: loader, crop: crop, policy: policy, store: store,
                 outbox: Outbox(notifiers: notifiers, maxMessageAge: maxMessageAge), archive: archive,
                 cameraName: decision.name, lockTimeout: lockTimeout)
         }

@@ -29,17 +29,17 @@ struct WatcherCommand: ParsableCommand {
         version: WatcherVersion.text,
         subcommands: [OnceCommand.self, RunCommand.self, CheckCommand.self, StillCommand.self, StatusCommand.self,
                       HistoryCommand.self, DemoCommand.self, TestNotifyCommand.self, DevicesCommand.self, UsageCommand.self,
-                      LearnCommand.self, ReviewCommand.self]
+                      LearnCommand.self, ReviewCommand.self, LambdaCommand.self, FunctionsCommand.self]
     )
 
     /// Like swift-argument-parser's, except that an error is one line
     /// (`watcher: error: …`) with its exit status, so cron mail and logs stay
     /// readable, and that `once` and `run` stamp their lines with the time.
     static func main() {
-        let subcommand = CommandLine.arguments.dropFirst().first
+        let subcommand = HostDetection.processArguments().dropFirst().first
         Output.timestamps = (subcommand == "once" || subcommand == "run") && !Output.writesToJournal
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(HostDetection.arguments())
             try command.run()
         } catch {
             let status = exitCode(for: error)

@@ -59,6 +59,19 @@ import Testing
         #expect(green.top.label == "open", "\(green)")
     }
 
+    /// An archive or state in object storage is refused with what to do, before anything is read.
+    @Test func refusesObjectStorageFolders() throws {
+        let learn = try WatcherProcess.run(["learn", "--archive-dir", "s3://door-bucket/archive", "--out", out.path], folder: folder)
+        #expect(learn.status == 64)
+        #expect(learn.stderr.contains("learn and review work on a local folder"), "\(learn.stderr)")
+        try ColourCrops.write(archive, label: "open", count: 1, r: 200, g: 20, b: 30)
+        let review = try WatcherProcess.run(["review", "--archive-dir", archive.path, "--state-dir", "azblob://acct/door/state"],
+                                            folder: folder)
+        #expect(review.status == 64)
+        #expect(review.stderr.contains("--state-dir azblob://acct/door/state: learn and review work on a local folder"),
+                "\(review.stderr)")
+    }
+
     /// An archive nobody sorted: every crop sits where the current model filed it, so
     /// the current head is right on all of them by construction, and a head learned
     /// from those labels can only be as good or worse on the borderline ones.

@@ -9,12 +9,16 @@ public struct SnapshotArchive: Sendable {
     public var keepCount: Int?
     /// Also keep the full still next to the crop.
     public var keepStills: Bool
+    /// A bucket or container instead of `folder` (see SnapshotArchive+Objects.swift).
+    public var store: ObjectStore?
 
-    public init(folder: String, keepDays: Int? = nil, keepCount: Int? = nil, keepStills: Bool = false) {
-        self.folder = folder
+    public init(folder: String, keepDays: Int? = nil, keepCount: Int? = nil, keepStills: Bool = false,
+                store: ObjectStore? = nil) {
+        self.folder = store?.description ?? folder
         self.keepDays = keepDays
         self.keepCount = keepCount
         self.keepStills = keepStills
+        self.store = store
     }
 
     /// Saves the crop (and still) and applies retention to that label's folder.
@@ -22,11 +26,13 @@ public struct SnapshotArchive: Sendable {
     @discardableResult
     public func save(crop: [UInt8], still: [UInt8]?, folderName: String, camera: String, probability: Double,
                      time: Int) throws(WatcherError) -> String {
+        if let store {
+            return try save(to: store, crop: crop, still: still, folderName: folderName, stem: stem(camera, probability, time),
+                            time: time)
+        }
         let labelFolder = FileSystem.join(folder, FileSystem.safeName(folderName))
         try FileSystem.createDirectory(labelFolder)
-        let percent = Int((probability * 100).rounded())
-        let stem = WallTime.fileStamp(time) + "-" + String(time % 1000 + 1000).dropFirst() + "-"
-            + FileSystem.safeName(camera) + "-p\(percent)"
+        let stem = stem(camera, probability, time)
         let cropPath = FileSystem.join(labelFolder, stem + ".jpg")
         try FileSystem.writeAtomically(crop, to: cropPath)
         if keepStills, let still {
@@ -34,6 +40,13 @@ public struct SnapshotArchive: Sendable {
         }
         try prune(labelFolder, now: time)
         return cropPath
+    }
+
+    /// `20261124-180211-042-Front_door-p97`: the time first, so name order is age order.
+    func stem(_ camera: String, _ probability: Double, _ time: Int) -> String {
+        let percent = Int((probability * 100).rounded())
+        return WallTime.fileStamp(time) + "-" + String(time % 1000 + 1000).dropFirst() + "-"
+            + FileSystem.safeName(camera) + "-p\(percent)"
     }
 
     /// Removes what retention says to remove. Names start with a time stamp, so

@@ -67,14 +67,16 @@ public final class CameraWatcher {
     /// recorded: the lock not had in time (`.locked`), SIGINT/SIGTERM
     /// (`.interrupted`), an unreadable or unwritable state (`.state`), labels that
     /// do not fit the model (`.usage`).
+    ///
+    /// Where there is no lock (object storage), two checks may run at once: each
+    /// save is conditional, and the one that finds the state changed since it
+    /// read it reads it again and decides again (`commit`), so an episode is
+    /// announced once and neither check's result is lost.
     public func check(now: () -> Int = WallTime.nowMillis) throws(WatcherError) -> CheckOutcome {
         let lock = try store.lock(key, timeout: lockTimeout, camera: cameraName)
         defer { lock.release() }
         defer { for publisher in statePublishers { publisher.finishCheck() } }
         let loaded = try store.load(key)
-        var state = loaded.state
-        state.camera = cameraName
-        state.source = key.readable
         let time = now()
 
         let classification: Classification
@@ -91,7 +93,7 @@ public final class CameraWatcher {
             still = try source.fetchStill(now: time)
             (classification, cropImage) = try classifier.classify(jpeg: still, crop: crop)
         } catch where error.kind != .interrupted && error.kind != .usage {
-            return .failed(try recordFailure(error, time: time, state: &state, loaded: loaded))
+            return .failed(try recordFailure(error, time: time, loaded: loaded))
         }
 
         let alertProbability = classification.probability(of: policy.alertLabel) ?? 0
@@ -99,7 +101,10 @@ public final class CameraWatcher {
         let top = classification.top
         let record = CheckRecord(time: time, label: top.label, probability: top.probability,
                                  alertProbability: alertProbability, verdict: verdict)
-        let messages = DecisionEngine.observe(record, camera: cameraName, policy: policy, state: &state)
+        let decided = try commit(from: loaded, time: time) { state in
+            DecisionEngine.observe(record, camera: cameraName, policy: policy, state: &state)
+        }
+        let messages = decided.messages
 
         var warnings = source.warnings()
         var cropJPEG: [UInt8]?
@@ -118,8 +123,9 @@ public final class CameraWatcher {
                 warnings.append("snapshot not archived: \(error.message)")
             }
         }
-        let reading = LockStatus.Reading(isOpen: state.announced, alertProbability: alertProbability, crop: cropJPEG)
-        let delivery = try deliver(messages, image: cropJPEG, reading: reading, time: time, state: &state, loaded: loaded)
+        let reading = LockStatus.Reading(isOpen: decided.stored.state.announced, alertProbability: alertProbability,
+                                         crop: cropJPEG)
+        let (delivery, state) = try deliver(decided, image: cropJPEG, reading: reading)
         warnings += delivery.dropped
         warnings += appendHistory(HistoryEntry(
             time: time, camera: cameraName, label: top.label, probability: top.probability,
@@ -133,36 +139,100 @@ public final class CameraWatcher {
 
     /// A check that could not see the lock: the failure counts towards
     /// `unreachable`, owed messages are still retried, and the history says why.
-    private func recordFailure(_ error: WatcherError, time: Int, state: inout CameraState, loaded: StoredState)
-        throws(WatcherError) -> FailedCheck
-    {
+    private func recordFailure(_ error: WatcherError, time: Int, loaded: StoredState) throws(WatcherError) -> FailedCheck {
         let failure = CheckFailure(time: time, error: error)
-        let message = DecisionEngine.observeFailure(failure, camera: cameraName, policy: policy, state: &state)
-        let messages = message.map { [$0] } ?? []
-        let delivery = try deliver(messages, image: nil, reading: nil, time: time, state: &state, loaded: loaded)
+        let decided = try commit(from: loaded, time: time) { state in
+            DecisionEngine.observeFailure(failure, camera: cameraName, policy: policy, state: &state).map { [$0] } ?? []
+        }
+        let (delivery, state) = try deliver(decided, image: nil, reading: nil)
         var warnings = source.warnings() + delivery.dropped
-        warnings += appendHistory(HistoryEntry(time: time, camera: cameraName, events: messages.map(\.kind.rawValue),
+        warnings += appendHistory(HistoryEntry(time: time, camera: cameraName, events: decided.messages.map(\.kind.rawValue),
                                                error: error.message, cause: failure.cause))
-        return FailedCheck(camera: cameraName, error: error, failure: failure, messages: messages, delivery: delivery,
+        return FailedCheck(camera: cameraName, error: error, failure: failure, messages: decided.messages, delivery: delivery,
                            warnings: warnings, state: state)
     }
 
-    /// Shows the check's result to the state publishers, sends this check's messages
-    /// and those owed, and saves the state. New messages are saved before anything
-    /// is sent: a crash from then on cannot lose them (the next check sends them)
-    /// nor issue them again. `reading` is nil for a check that could not see the lock.
-    private func deliver(_ messages: [AlertMessage], image: [UInt8]?, reading: LockStatus.Reading?, time: Int,
-                         state: inout CameraState, loaded: StoredState) throws(WatcherError) -> Outbox.Report {
-        var stored = loaded
-        if !messages.isEmpty {
+    /// What `commit` saved: the state, this check's messages, and the owed
+    /// messages this check claimed to deliver.
+    struct Decision {
+        var stored: StoredState
+        var messages: [AlertMessage]
+        var claimed: [String]
+        var dropped: [String]
+        var time: Int
+        /// Identifies this check's claims in the state.
+        var owner: String
+    }
+
+    /// Saves `decide`'s changes to the state with this check's new messages in
+    /// the outbox and its claim on every owed message. When the save conflicts
+    /// (another check saved first), the state is read again and `decide` runs
+    /// again on it: the decision is always made on the state it replaces. New
+    /// messages are saved before anything is sent, so a crash from then on cannot
+    /// lose them (the next check sends them) nor issue them again.
+    private func commit(from loaded: StoredState, time: Int, _ decide: (inout CameraState) -> [AlertMessage])
+        throws(WatcherError) -> Decision
+    {
+        let owner = RandomID.uuid()
+        var current = loaded
+        for attempt in 1...Self.conflictAttempts {
+            var state = current.state
+            state.camera = cameraName
+            state.source = key.readable
+            let messages = decide(&state)
             outbox.enqueue(messages, state: &state)
-            stored = try store.save(state, key, replacing: stored)
+            let dropped = outbox.prune(now: time, state: &state)
+            let claimed = outbox.claim(owner: owner, now: time, state: &state)
+            do {
+                let stored = try store.save(state, key, replacing: current)
+                return Decision(stored: stored, messages: messages, claimed: claimed, dropped: dropped, time: time, owner: owner)
+            } catch where error.isConflict {
+                guard attempt < Self.conflictAttempts else { throw conflictStorm(error) }
+                ConflictBackoff.pause(attempt: attempt)
+                current = try store.load(key)
+            }
         }
-        let unpublished = publishStatus(time: time, state: state, reading: reading)
-        var report = outbox.deliverOwed(freshIDs: Set(messages.map(\.id)), image: image, now: time, state: &state)
+        throw conflictStorm(WatcherError.conflict("no attempt made"))  // not reached
+    }
+
+    /// Shows the check's result to the state publishers, sends the messages this
+    /// check claimed, then records who delivered them in the state as it is by then
+    /// (re-read after a conflict), releasing the claims. `reading` is nil for a
+    /// check that could not see the lock.
+    private func deliver(_ decision: Decision, image: [UInt8]?, reading: LockStatus.Reading?)
+        throws(WatcherError) -> (Outbox.Report, CameraState)
+    {
+        let unpublished = publishStatus(time: decision.time, state: decision.stored.state, reading: reading)
+        let fresh = Set(decision.messages.map(\.id))
+        var (report, results) = outbox.deliver(claimed: decision.claimed, freshIDs: fresh, image: image,
+                                               state: decision.stored.state)
+        report.dropped = decision.dropped + report.dropped
         report.failures.insert(contentsOf: unpublished, at: 0)
-        try store.save(state, key, replacing: stored)
-        return report
+        guard !decision.claimed.isEmpty else { return (report, decision.stored.state) }
+        var current = decision.stored
+        for attempt in 1...Self.conflictAttempts {
+            var state = current.state
+            Outbox.record(results, owner: decision.owner, into: &state)
+            outbox.removeDelivered(from: &state)
+            do {
+                _ = try store.save(state, key, replacing: current)
+                return (report, state)
+            } catch where error.isConflict {
+                guard attempt < Self.conflictAttempts else { throw conflictStorm(error) }
+                ConflictBackoff.pause(attempt: attempt)
+                current = try store.load(key)
+            }
+        }
+        throw conflictStorm(WatcherError.conflict("no attempt made"))  // not reached
+    }
+
+    /// Saves retried after conflicts before the check gives up.
+    static let conflictAttempts = 8
+
+    private func conflictStorm(_ error: WatcherError) -> WatcherError {
+        WatcherError(.state, "the state of \(cameraName) in \(store.location) was changed by other checks \(Self.conflictAttempts) "
+            + "times in a row while this check tried to save it; this check's result was not saved (does more than one "
+            + "schedule check this camera?) (\(error.message))", status: 412)
     }
 
     /// The notifiers that show the lock's state after every check (Home Assistant over MQTT).

@@ -92,11 +92,26 @@ public struct PendingDelivery: Sendable, Equatable {
     /// configured, every configured notifier) get it, so a notifier that already
     /// delivered it is not sent it again.
     public var legacyOwed: [String]?
+    /// The check that is delivering it now, so that a check running at the same
+    /// time on another machine (object storage has no lock) does not send it too.
+    public var claim: DeliveryClaim?
 
     public init(alert: AlertMessage, delivered: [String] = [], attempts: Int = 0, legacyOwed: [String]? = nil) {
         self.alert = alert
         self.delivered = delivered
         self.attempts = attempts
         self.legacyOwed = legacyOwed
+    }
+}
+
+/// Which check is delivering a message, until when (unix ms). A check that
+/// died while delivering leaves its claim; it lapses at `until`.
+public struct DeliveryClaim: Sendable, Equatable {
+    public var owner: String
+    public var until: Int
+
+    public init(owner: String, until: Int) {
+        self.owner = owner
+        self.until = until
     }
 }

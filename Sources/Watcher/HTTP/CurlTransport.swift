@@ -19,7 +19,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// - Parameters:
     ///   - userAgent: sent as `User-Agent` unless a request sets its own.
     ///   - caBundlePath: a PEM file of trusted CAs instead of the system's (tests
-    ///     with their own CA); verification itself cannot be turned off.
+    ///     with their own CA; default: `CABundle.path`); verification itself
+    ///     cannot be turned off.
     public init(userAgent: String = CurlTransport.defaultUserAgent, caBundlePath: String? = nil) throws(WatcherError) {
         let initCode = ccurl_global_init()
         guard initCode == CURLE_OK else { throw WatcherError(.network, "libcurl failed to initialise (code \(initCode.rawValue))") }
@@ -27,7 +28,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         self.handle = handle
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.userAgent = userAgent
-        self.caBundlePath = caBundlePath
+        self.caBundlePath = caBundlePath ?? CABundle.path
     }
 
     deinit {

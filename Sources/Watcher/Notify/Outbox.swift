@@ -45,38 +45,101 @@ public struct Outbox {
 
     /// Works through the outbox; `image` goes with the messages whose ids are in `freshIDs`.
     public func deliverOwed(freshIDs fresh: Set<String>, image: [UInt8]?, now: Int, state: inout CameraState) -> Report {
-        var report = Report()
+        let dropped = prune(now: now, state: &state)
+        let owner = "this-pass"
+        let claimed = claim(owner: owner, now: now, state: &state)
+        var (report, results) = deliver(claimed: claimed, freshIDs: fresh, image: image, state: state)
+        Self.record(results, owner: owner, into: &state)
+        removeDelivered(from: &state)
+        report.dropped = dropped + report.dropped
+        return report
+    }
+
+    /// Drops messages older than `maxMessageAge` and any beyond the outbox's
+    /// limit, and says which (one line each).
+    public func prune(now: Int, state: inout CameraState) -> [String] {
+        var dropped: [String] = []
         state.outbox.removeAll { pending in
             guard now - pending.alert.time > maxMessageAge * 1000 else { return false }
             let owed = owedNotifiers(pending).map(\.spec.id)
-            report.dropped.append("the \(pending.alert.kind.rawValue) message of \(WallTime.localText(pending.alert.time)) "
+            dropped.append("the \(pending.alert.kind.rawValue) message of \(WallTime.localText(pending.alert.time)) "
                 + "was not delivered to \(owed.isEmpty ? "any notifier" : owed.joined(separator: ", ")) in "
                 + "\(WallTime.durationText(seconds: maxMessageAge)) (--max-message-age): dropped")
             return true
         }
         if state.outbox.count > CameraState.outboxLimit {
             let excess = state.outbox.count - CameraState.outboxLimit
-            report.dropped.append("\(excess) undelivered message(s) dropped: more than \(CameraState.outboxLimit) waiting")
+            dropped.append("\(excess) undelivered message(s) dropped: more than \(CameraState.outboxLimit) waiting")
             state.outbox.removeFirst(excess)
         }
+        return dropped
+    }
+
+    /// Marks the owed messages that no other check is delivering as being
+    /// delivered by `owner` (for `claimSeconds`), and returns their ids. Saved
+    /// before anything is sent: two checks at once never both send a message.
+    public func claim(owner: String, now: Int, state: inout CameraState) -> [String] {
+        var claimed: [String] = []
+        for index in state.outbox.indices where !owedNotifiers(state.outbox[index]).isEmpty {
+            if let claim = state.outbox[index].claim, claim.owner != owner, claim.until > now { continue }
+            state.outbox[index].claim = DeliveryClaim(owner: owner, until: now + Self.claimSeconds * 1000)
+            claimed.append(state.outbox[index].alert.id)
+        }
+        return claimed
+    }
+
+    /// Long enough for every notifier's timeouts; a claim left by a check that
+    /// died lapses after it, and the message is sent by a later check.
+    public static let claimSeconds = 300
+
+    /// Which notifiers delivered each message (by id), and which messages were tried.
+    public struct Deliveries: Sendable, Equatable {
+        public var delivered: [String: [String]] = [:]
+        public var attempted: [String] = []
+    }
+
+    /// Sends the `claimed` messages to the notifiers that owe them. A notifier
+    /// that fails once is not tried again in this pass.
+    public func deliver(claimed: [String], freshIDs fresh: Set<String>, image: [UInt8]?, state: CameraState)
+        -> (Report, Deliveries)
+    {
+        var report = Report()
+        var results = Deliveries()
         var failedThisPass: Set<String> = []
-        for index in state.outbox.indices {
-            let pending = state.outbox[index]
+        for pending in state.outbox where claimed.contains(pending.alert.id) {
             for notifier in owedNotifiers(pending) where !failedThisPass.contains(notifier.spec.id) {
                 let id = notifier.spec.id
                 do {
                     try notifier.deliver(pending.alert, image: fresh.contains(pending.alert.id) ? image : nil)
-                    state.outbox[index].delivered.append(id)
+                    results.delivered[pending.alert.id, default: []].append(id)
                     report.delivered.append("\(id) \(pending.alert.kind.rawValue)")
                 } catch {
                     failedThisPass.insert(id)
                     report.failures.append("\(pending.alert.kind.rawValue) message not delivered, will retry: \(error.message)")
                 }
             }
-            state.outbox[index].attempts += 1
+            results.attempted.append(pending.alert.id)
         }
+        return (report, results)
+    }
+
+    /// Writes what a pass delivered into `state` (which may have been changed by
+    /// another check meanwhile) and releases `owner`'s claims; a message every
+    /// configured notifier has delivered leaves the outbox.
+    public static func record(_ results: Deliveries, owner: String, into state: inout CameraState) {
+        for index in state.outbox.indices {
+            let id = state.outbox[index].alert.id
+            for notifier in results.delivered[id] ?? [] where !state.outbox[index].delivered.contains(notifier) {
+                state.outbox[index].delivered.append(notifier)
+            }
+            if results.attempted.contains(id) { state.outbox[index].attempts += 1 }
+            if state.outbox[index].claim?.owner == owner { state.outbox[index].claim = nil }
+        }
+    }
+
+    /// Removes the messages every configured notifier has delivered.
+    public func removeDelivered(from state: inout CameraState) {
         state.outbox.removeAll { owedNotifiers($0).isEmpty }
-        return report
     }
 
     /// The configured notifiers that still owe `pending`.

@@ -40,6 +40,9 @@ enum CameraStateCoding {
                 JSONMember("attempts", .number(Double(pending.attempts))),
             ]
             if let owed = pending.legacyOwed { fields.append(JSONMember("legacyOwed", .array(owed.map { .string($0) }))) }
+            if let claim = pending.claim {
+                fields.append(JSONMember("claim", ["by": .string(claim.owner), "until": .number(Double(claim.until))]))
+            }
             return .object(fields)
         })))
         return .object(members)
@@ -95,8 +98,12 @@ enum CameraStateCoding {
                                                     legacyOwed: try strings(pending, "targets")))
             } else {
                 let owed = pending["legacyOwed"] == nil ? nil : try strings(pending, "legacyOwed")
-                state.outbox.append(PendingDelivery(alert: alert, delivered: try strings(pending, "delivered"),
-                                                    attempts: attempts, legacyOwed: owed))
+                var entry = PendingDelivery(alert: alert, delivered: try strings(pending, "delivered"), attempts: attempts,
+                                            legacyOwed: owed)
+                if let claim = pending["claim"] {
+                    entry.claim = DeliveryClaim(owner: try string(claim, "by"), until: try int(claim, "until"))
+                }
+                state.outbox.append(entry)
             }
         }
         return state

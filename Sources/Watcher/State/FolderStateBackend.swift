@@ -35,7 +35,7 @@ public struct FolderStateBackend: Sendable {
         // The lock makes this impossible between watchers of this version; an
         // older watcher (no lock) or a person editing the file could still do it.
         guard FileSystem.version(file) == loaded.version else {
-            throw WatcherError(.state, "state file \(file) was changed by another process during this check; "
+            throw WatcherError.conflict("state file \(file) was changed by another process during this check; "
                 + "it was not overwritten (the next check starts from the new one)")
         }
         do {
@@ -60,7 +60,7 @@ public struct FolderStateBackend: Sendable {
             do throws(WatcherError) { state = .success(try read(path)) } catch { state = .failure(error) }
             return StoredCamera(stem: stem, statePath: path, state: state,
                                 lockHolder: CameraLock.holder(path: FileSystem.join(folder, stem + ".lock")),
-                                history: HistoryLog(path: FileSystem.join(folder, stem + ".history.jsonl")))
+                                history: .file(HistoryLog(path: FileSystem.join(folder, stem + ".history.jsonl"))))
         }
     }
 

@@ -1,16 +1,19 @@
-/// Where each camera's state, lock and history live. One backend today, a folder
-/// of files; the check (`CameraWatcher`) only uses the operations below, so another
-/// backend is a new case and a new struct beside `FolderStateBackend`:
+/// Where each camera's state, lock and history live: a folder of files, or a
+/// bucket or container (`ObjectStateBackend`). The check (`CameraWatcher`) only
+/// uses the operations below:
 ///
-/// - `lock` makes checks of one camera take turns for the whole check;
+/// - `lock` makes checks of one camera take turns for the whole check (a folder's
+///   `flock`; object storage has none, and returns a lock that holds nothing);
 /// - `load` returns the state with a `version`, and `save` refuses to replace a
-///   state that changed since it was loaded (`If-Match` on object storage, where
-///   the lock would be a lease object created with `If-None-Match: *`);
+///   state that changed since it was loaded, with a conflict (`isConflict`:
+///   `If-Match` on object storage), after which the check reads and decides again;
 /// - `history` appends one line per check and reads them back.
 public struct StateStore: Sendable {
     public enum Backend: Sendable {
         /// A folder on a local disk: `flock` locks, atomic renames, fsync.
         case folder(FolderStateBackend)
+        /// A bucket or container: conditional writes, no lock.
+        case objects(ObjectStateBackend)
     }
 
     public let backend: Backend
@@ -19,10 +22,23 @@ public struct StateStore: Sendable {
         backend = .folder(FolderStateBackend(folder: folder))
     }
 
+    public init(objects store: ObjectStore) {
+        backend = .objects(ObjectStateBackend(store: store))
+    }
+
+    /// Where the state is, for messages: the folder, or `s3://bucket/prefix/`.
+    public var location: String {
+        switch backend {
+        case .folder(let folder): return folder.folder
+        case .objects(let objects): return objects.store.description
+        }
+    }
+
     /// Waits up to `timeout` seconds for other checks of this camera to finish.
     public func lock(_ key: CameraKey, timeout: Double, camera: String) throws(WatcherError) -> CameraLock {
         switch backend {
         case .folder(let folder): return try folder.lock(key, timeout: timeout, camera: camera)
+        case .objects: return CameraLock(descriptor: -1, path: "")
         }
     }
 
@@ -30,22 +46,25 @@ public struct StateStore: Sendable {
     public func load(_ key: CameraKey) throws(WatcherError) -> StoredState {
         switch backend {
         case .folder(let folder): return try folder.load(key)
+        case .objects(let objects): return try objects.load(key)
         }
     }
 
     /// Replaces the state `loaded` came from, and returns what now stands (for a
-    /// later save in the same check); fails with `.state` if another process
-    /// changed it since.
+    /// later save in the same check); fails with a conflict (`isConflict`) if
+    /// another process changed it since.
     @discardableResult
     public func save(_ state: CameraState, _ key: CameraKey, replacing loaded: StoredState) throws(WatcherError) -> StoredState {
         switch backend {
         case .folder(let folder): return try folder.save(state, key, replacing: loaded)
+        case .objects(let objects): return try objects.save(state, key, replacing: loaded)
         }
     }
 
-    public func history(_ key: CameraKey) -> HistoryLog {
+    public func history(_ key: CameraKey) -> CameraHistory {
         switch backend {
-        case .folder(let folder): return folder.history(key)
+        case .folder(let folder): return .file(folder.history(key))
+        case .objects(let objects): return .objects(objects.history(key))
         }
     }
 
@@ -53,6 +72,7 @@ public struct StateStore: Sendable {
     public func cameras() -> [StoredCamera] {
         switch backend {
         case .folder(let folder): return folder.cameras()
+        case .objects(let objects): return objects.cameras()
         }
     }
 }
@@ -75,5 +95,5 @@ public struct StoredCamera: Sendable {
     public var state: Result<CameraState, WatcherError>
     /// Who holds the lock (`pid 1234 since …`), or nil when no check is running.
     public var lockHolder: String?
-    public var history: HistoryLog
+    public var history: CameraHistory
 }

@@ -14,7 +14,7 @@ struct NotifyOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Give up a message no notifier could deliver after this long (with a warning). (env WATCHER_MAX_MESSAGE_AGE; default: 24h)", valueName: "duration"))
     var maxMessageAge: String?
 
-    @Option(help: ArgumentHelp("Keep each crop in DIR/<label>/ for retraining. (env WATCHER_ARCHIVE_DIR)", valueName: "dir"))
+    @Option(help: ArgumentHelp("Keep each crop in DIR/<label>/ for retraining; DIR may be s3://BUCKET/PREFIX or azblob://ACCOUNT/CONTAINER/PREFIX. (env WATCHER_ARCHIVE_DIR)", valueName: "dir|url"))
     var archiveDir: String?
 
     @Option(help: ArgumentHelp("Delete archived snapshots older than this many days. (env WATCHER_ARCHIVE_KEEP_DAYS)", valueName: "days"))
@@ -43,13 +43,16 @@ struct NotifyOptions: ParsableArguments {
         return seconds
     }
 
-    func archive() throws -> SnapshotArchive? {
+    func archive(transport: HTTPTransport) throws -> SnapshotArchive? {
         guard let folder = EnvironmentFallback.string(archiveDir, "WATCHER_ARCHIVE_DIR") else { return nil }
+        let location: StorageLocation
+        do { location = try StorageLocation(parsing: folder) } catch { throw ValidationError("--archive-dir " + error.message) }
+        let store = try reportingFailures { try location.objectStore(transport: transport) }
         let days = try EnvironmentFallback.int(archiveKeepDays, "WATCHER_ARCHIVE_KEEP_DAYS")
         let count = try EnvironmentFallback.int(archiveKeepCount, "WATCHER_ARCHIVE_KEEP_COUNT")
         if let days, days < 1 { throw ValidationError("--archive-keep-days must be at least 1") }
         if let count, count < 1 { throw ValidationError("--archive-keep-count must be at least 1") }
         return SnapshotArchive(folder: folder, keepDays: days, keepCount: count,
-                               keepStills: try EnvironmentFallback.flag(archiveStills, "WATCHER_ARCHIVE_STILLS"))
+                               keepStills: try EnvironmentFallback.flag(archiveStills, "WATCHER_ARCHIVE_STILLS"), store: store)
     }
 }

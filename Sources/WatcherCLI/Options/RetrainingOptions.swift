@@ -28,7 +28,7 @@ struct RetrainingOptions: ParsableArguments {
         guard let path = EnvironmentFallback.string(archiveDir, "WATCHER_ARCHIVE_DIR") else {
             throw ValidationError("--archive-dir is required: the folder the watcher archives crops in")
         }
-        return path
+        return try Self.localFolder(path, option: "--archive-dir")
     }
 
     func settings() throws -> HeadTraining.Settings {
@@ -49,5 +49,17 @@ struct RetrainingOptions: ParsableArguments {
             try source.labels(labelsPath: EnvironmentFallback.string(labels, "WATCHER_LABELS"))
         }
         return HeadTraining.Settings(archive: archive, model: source, labels: labelNames, preset: preset, l2: l2, folds: folds)
+    }
+
+    /// Learning and reviewing read and move files in a local folder: an archive or
+    /// state in object storage is refused with what to do instead.
+    static func localFolder(_ text: String, option: String) throws -> String {
+        let location: StorageLocation
+        do { location = try StorageLocation(parsing: text) } catch { throw ValidationError(option + " " + error.message) }
+        guard case .folder(let path) = location else {
+            throw ValidationError("\(option) \(text): learn and review work on a local folder; copy it from object storage "
+                                  + "first (for example aws s3 sync or azcopy), then point \(option) at the copy")
+        }
+        return path
     }
 }

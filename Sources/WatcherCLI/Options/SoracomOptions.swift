@@ -46,10 +46,10 @@ struct SoracomOptions: ParsableArguments {
 
     /// The token is cached (mode 0600) beside the decision state, so one-shot runs
     /// under cron log in once a day instead of every check.
-    func makeClient(transport: HTTPTransport, tokenFolder: String? = nil) throws -> SoraCamClient {
+    func makeClient(transport: HTTPTransport, tokenFolder: String? = nil, tokenStore: SoraCamTokenStore? = nil) throws -> SoraCamClient {
         let credentials = try credentials()
         let endpoint = try endpoint()
-        let store = tokenFolder.map { FileTokenStore(path: FileSystem.join($0, "soracom-token.json")) }
+        let store = tokenStore ?? tokenFolder.map { FileTokenStore(path: FileSystem.join($0, "soracom-token.json")) }
         do {
             if let tokenFolder { try FileSystem.createDirectory(tokenFolder, mode: 0o700) }
             return try SoraCamClient(endpoint: endpoint, credentials: credentials, transport: transport, tokenStore: store)

@@ -18,8 +18,9 @@ struct SourceOptions: ParsableArguments {
     @OptionGroup(title: "SORACOM") var soracom: SoracomOptions
 
     /// Checks every option (and the SORACOM credentials) before anything is sent.
-    /// `tokenFolder` caches the SORACOM token between runs.
-    func makeSource(transport: HTTPTransport, tokenFolder: String?, allowFile: Bool = true) throws -> ImageSource {
+    /// `tokenFolder` (or `tokenStore`) caches the SORACOM token between runs.
+    func makeSource(transport: HTTPTransport, tokenFolder: String?, tokenStore: SoraCamTokenStore? = nil,
+                    allowFile: Bool = true) throws -> ImageSource {
         let device = EnvironmentFallback.string(deviceId, "WATCHER_DEVICE_ID")
         let url = EnvironmentFallback.string(snapshotURL, "WATCHER_SNAPSHOT_URL")
         let file = allowFile ? EnvironmentFallback.string(imagePath, "WATCHER_IMAGE") : nil
@@ -38,7 +39,7 @@ struct SourceOptions: ParsableArguments {
             if let problem = URLSyntax.problem(url) { throw ValidationError("--snapshot-url: \(problem)") }
             return SnapshotURLSource(url: url, transport: transport, sleep: { SystemSoraCamClock().sleep(seconds: $0) })
         }
-        return SoraCamImageSource(client: try soracom.makeClient(transport: transport, tokenFolder: tokenFolder),
+        return SoraCamImageSource(client: try soracom.makeClient(transport: transport, tokenFolder: tokenFolder, tokenStore: tokenStore),
                                   deviceID: device!, timeoutSeconds: Double(deadline))
     }
 }

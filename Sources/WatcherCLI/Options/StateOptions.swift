@@ -3,7 +3,7 @@ import Watcher
 
 /// Where each camera's state, lock and history live.
 struct StateFolderOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Folder for each camera's state, lock and history. (env WATCHER_STATE_DIR; default: $STATE_DIRECTORY, else $XDG_STATE_HOME/watcher, else ~/.local/state/watcher)", valueName: "path"))
+    @Option(help: ArgumentHelp("Folder for each camera's state, lock and history, or object storage: s3://BUCKET/PREFIX or azblob://ACCOUNT/CONTAINER/PREFIX (credentials from the environment; see docs/serverless.md). (env WATCHER_STATE_DIR; default: $STATE_DIRECTORY, else $XDG_STATE_HOME/watcher, else ~/.local/state/watcher)", valueName: "path|url"))
     var stateDir: String?
 
     var folder: String {
@@ -15,7 +15,21 @@ struct StateFolderOption: ParsableArguments {
         return "watcher-state"
     }
 
-    var store: StateStore { StateStore(folder: folder) }
+    /// The folder, or the bucket or container the URL names (signed with the
+    /// environment's credentials; `transport` defaults to a new libcurl one).
+    func makeStore(transport: HTTPTransport? = nil) throws -> StateStore {
+        let location: StorageLocation
+        do { location = try StorageLocation(parsing: folder) } catch { throw ValidationError(error.message) }
+        guard case .folder(let path) = location else {
+            let objects = try reportingFailures {
+                try location.objectStore(transport: try transport ?? CurlTransport(userAgent: "watcher/" + WatcherVersion.text))
+            }
+            return StateStore(objects: objects!)
+        }
+        return StateStore(folder: path)
+    }
+
+    var store: StateStore { get throws { try makeStore() } }
 }
 
 /// The state folder, and how long a check waits for another one of the same camera.
