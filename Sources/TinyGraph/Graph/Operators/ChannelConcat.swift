@@ -30,14 +30,16 @@ struct ChannelConcatOp: Equatable {
         }
     }
 
-    func execute(inputs: [TensorView], outputs: [TensorView]) {
+    /// Convolutions split their work over `threads` when given; copies run on the calling thread.
+    func execute(inputs: [TensorView], outputs: [TensorView], threads: ThreadPool? = nil) {
         let output = outputs[0].floats
         let stride = totalChannels
         var offset = 0
         for (part, count) in zip(parts, channels) {
             switch part {
             case .convolution(let op, let input, let outputShape):
-                op.executeConv2D(input: inputs[input], output: output + offset, outputShape: outputShape, outputPixelStride: stride)
+                op.executeConv2D(input: inputs[input], output: output + offset, outputShape: outputShape, outputPixelStride: stride,
+                                 threads: threads)
             case .copy(let input):
                 let source = UnsafePointer(inputs[input].floats)
                 for pixel in 0..<pixels {

@@ -1,0 +1,38 @@
+/// Splitting a step's work into tasks for `ThreadPool.forEach`.
+enum WorkSplit {
+    /// Tasks per thread when a step splits: more than one, so a thread that a busy
+    /// machine delays leaves its later tasks to the others (they claim tasks as they
+    /// finish), few enough that each task is long against the cost of claiming it.
+    static let tasksPerThread = 3
+
+    /// A step with less work than this many multiply-adds (about 2 µs on one core)
+    /// runs whole on the calling thread: waking another would cost about as much.
+    static let minimumParallelMultiplyAdds = 100_000
+
+    /// A memory-bound step (copies, elementwise, pooling) below this many bytes
+    /// read and written runs whole on the calling thread.
+    static let minimumParallelBytes = 128 * 1024
+
+    /// Part `part` of `parts` near-equal contiguous ranges of 0..<count whose
+    /// boundaries fall on multiples of `granule` (the end excepted).
+    @inline(__always)
+    static func range(_ part: Int, of parts: Int, count: Int, granule: Int = 1) -> Range<Int> {
+        let units = (count &+ granule &- 1) / granule
+        let start = part &* units / parts &* granule
+        let end = (part &+ 1) &* units / parts &* granule
+        return min(start, count)..<min(end, count)
+    }
+
+    /// How many tasks to split `units` independent units of work into, `work` in
+    /// all: one without a pool of several threads or if `work` is under `minimum`,
+    /// else up to `tasksPerThread` per thread, never more than there are units, and
+    /// never so many that a task gets less than `minimum / 2` of the work. A pool
+    /// made with `splitsAllWork` (tests) splits everything it can into `units` tasks.
+    static func taskCount(_ threads: ThreadPool?, units: Int, work: Int, minimum: Int) -> Int {
+        guard let threads, threads.threadCount > 1, units > 1 else { return 1 }
+        if threads.splitsAllWork { return units }
+        guard work >= minimum else { return 1 }
+        let byWork = max(2 &* work / max(minimum, 1), 1)
+        return max(min(threads.threadCount &* tasksPerThread, units, byWork), 1)
+    }
+}
