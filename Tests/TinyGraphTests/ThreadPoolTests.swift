@@ -209,8 +209,9 @@ import Testing
         // Enough work for every thread: up to tasksPerThread each, never more than the units.
         #expect(WorkSplit.taskCount(pool, units: 100, work: 100 * minimum, minimum: minimum) == 4 * WorkSplit.tasksPerThread)
         #expect(WorkSplit.taskCount(pool, units: 5, work: 100 * minimum, minimum: minimum) == 5)
-        // A little over the minimum: two tasks, not twelve tiny ones.
+        // A little over the minimum: two tasks, not 32 tiny ones.
         #expect(WorkSplit.taskCount(pool, units: 100, work: minimum + 1, minimum: minimum) == 2)
+        #expect(WorkSplit.taskCount(pool, units: 100, work: 100 * minimum, minimum: minimum, tasksPerThread: 3) == 12)
         let everything = try ThreadPool(threads: 2, splitsAllWork: true)
         #expect(WorkSplit.taskCount(everything, units: 7, work: 1, minimum: minimum) == 7)
     }

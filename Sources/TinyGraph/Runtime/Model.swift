@@ -91,6 +91,7 @@ public final class Model {
             throw TinyGraphError(.invalidArgument, field: "inputs", "run(fillingInput:) needs exactly one float32 input")
         }
         let view = plan.inputViews[0]
+        threads.prepareForRun()
         fill(UnsafeMutableBufferPointer(start: view.floats, count: view.elementCount))
         plan.run(on: threads)
         return readOutputs()
@@ -98,7 +99,8 @@ public final class Model {
 
     /// Runs the model with one float32 array per input, in `inputs` order.
     public func run(inputs data: [[Float]]) throws(TinyGraphError) -> [Tensor] {
-        try write(data)
+        threads.prepareForRun()
+        try write(data, on: threads)
         plan.run(on: threads)
         return readOutputs()
     }
@@ -125,7 +127,8 @@ public final class Model {
     /// views of their input (Reshape, Squeeze, ExpandDims of an arena tensor) do not
     /// run and are never reported: they take no time.
     public func run(inputs data: [[Float]], afterStep: (Int) -> Void) throws(TinyGraphError) -> [Tensor] {
-        try write(data)
+        threads.prepareForRun()
+        try write(data, on: threads)
         plan.run(on: threads, afterStep: afterStep)
         return readOutputs()
     }
@@ -134,7 +137,7 @@ public final class Model {
     /// `LoadOptions.threads` said: the same steps, arena and weights, so that
     /// `tinygraph bench` can compare thread counts in one process on one model.
     @_spi(Benchmarks) public func runOnCallingThread(inputs data: [[Float]]) throws(TinyGraphError) -> [Tensor] {
-        try write(data)
+        try write(data, on: oneThread)
         plan.run(on: oneThread)
         return readOutputs()
     }
@@ -142,7 +145,9 @@ public final class Model {
     /// A pool of one thread (no pthreads) for `runOnCallingThread`.
     private let oneThread = ThreadPool()
 
-    private func write(_ data: [[Float]]) throws(TinyGraphError) {
+    /// Copies the inputs into the arena, a large input in one share per thread: each
+    /// thread then finds the rows the first step gives it in its own cache.
+    private func write(_ data: [[Float]], on threads: ThreadPool) throws(TinyGraphError) {
         guard data.count == inputs.count else {
             throw TinyGraphError(.invalidArgument, field: "inputs", "the model has \(inputs.count) inputs, \(data.count) given")
         }
@@ -153,7 +158,9 @@ public final class Model {
                                      "expected \(view.elementCount) values for shape \(TensorType.describe(view.shape)), got \(values.count)")
             }
             values.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress { view.floats.update(from: base, count: values.count) }
+                if let base = source.baseAddress {
+                    threads.copy(from: UnsafeRawPointer(base), to: UnsafeMutableRawPointer(view.floats), byteCount: 4 &* values.count)
+                }
             }
         }
     }

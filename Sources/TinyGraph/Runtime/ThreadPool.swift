@@ -1,11 +1,15 @@
-/// The threads a `Model` runs on: the caller's thread plus `threadCount - 1`
-/// pthreads started once, at load, and parked between runs.
+/// The threads a `Model` runs on: the caller's thread (thread 0) plus
+/// `threadCount - 1` pthreads started once, at load, and parked between runs.
 ///
-/// A step hands the pool a number of tasks and a body; every thread, the caller's
-/// included, claims the next unclaimed task until none is left, and `forEach`
-/// returns when all have finished. Which thread runs which task varies from run to
-/// run, so a task must compute whole outputs of its own, the same way whoever runs
-/// it: that is what keeps results bit-identical for every thread count.
+/// A step hands the pool a number of tasks and a body. Thread i owns the i-th
+/// contiguous share of the tasks and runs it in order; a thread that finishes its
+/// share takes tasks from the end of the largest share left (a thread that a busy
+/// machine delays gets help). Steps split their work in the same order (tasks in
+/// order of output position), so one thread computes about the same part of every
+/// layer and finds its input in its own cache. `forEach` returns when every task has
+/// finished. Which thread runs which task still varies from run to run, so a task
+/// must compute whole outputs of its own, the same way whoever runs it: that is what
+/// keeps results bit-identical for every thread count.
 ///
 /// Waiting threads first spin for a while (a run's steps follow each other within
 /// microseconds, and waking a sleeping thread costs tens of them), then sleep on a
@@ -22,12 +26,18 @@ final class ThreadPool {
     let splitsAllWork: Bool
     private let shared: PoolState?
     private var workers: [PosixThread] = []
+    /// Per-thread scratch memory (`scratch(_:byteCount:)`): slot i is only ever
+    /// touched by the thread running as thread i.
+    private let scratchSlots: UnsafeMutablePointer<Scratch>
+
+    private struct Scratch {
+        var bytes: UnsafeMutableRawPointer?
+        var byteCount: Int
+    }
 
     /// One thread: `forEach` runs every task on the caller's thread.
-    init() {
-        threadCount = 1
-        splitsAllWork = false
-        shared = nil
+    convenience init() {
+        try! self.init(threads: 1)  // one thread never fails
     }
 
     /// Starts `threads - 1` pthreads; 0 means one per available core.
@@ -39,20 +49,25 @@ final class ThreadPool {
         let threads = requested == 0 ? availableCores() : requested
         threadCount = threads
         self.splitsAllWork = splitsAllWork
+        scratchSlots = .allocate(capacity: threads)
+        scratchSlots.initialize(repeating: Scratch(bytes: nil, byteCount: 0), count: threads)
         guard threads > 1 else {
             shared = nil
             return
         }
-        let state = PoolState()
+        let state = PoolState(threads: threads)
         shared = state
         for index in 1..<threads {
             // Each worker holds a reference of its own, dropped when it returns.
-            let argument = Unmanaged.passRetained(state).toOpaque()
-            switch PosixThread.start({ PoolState.workerMain($0) }, argument) {
+            let start = UnsafeMutablePointer<WorkerStart>.allocate(capacity: 1)
+            start.initialize(to: WorkerStart(state: .passRetained(state), index: index))
+            switch PosixThread.start({ PoolState.workerMain($0) }, UnsafeMutableRawPointer(start)) {
             case .success(let thread):
                 workers.append(thread)
             case .failure(let error):
-                Unmanaged<PoolState>.fromOpaque(argument).release()
+                start.pointee.state.release()
+                start.deinitialize(count: 1)
+                start.deallocate()
                 stopWorkers()
                 throw TinyGraphError(.invalidArgument, field: "threads",
                                      "could not start thread \(index + 1) of \(threads) (pthread_create error \(error.code)); ask for fewer threads")
@@ -60,7 +75,12 @@ final class ThreadPool {
         }
     }
 
-    deinit { stopWorkers() }
+    deinit {
+        stopWorkers()
+        for index in 0..<threadCount { scratchSlots[index].bytes?.deallocate() }
+        scratchSlots.deinitialize(count: threadCount)
+        scratchSlots.deallocate()
+    }
 
     /// Wakes the workers to return and joins them (the pool is idle: no `forEach` runs).
     private func stopWorkers() {
@@ -74,12 +94,57 @@ final class ThreadPool {
     /// and returns when every call has returned. One task (or one thread) runs on the
     /// caller's thread alone, with no other thread involved.
     func forEach(_ tasks: Int, _ body: @escaping (Int) -> Void) {
+        forEachOnThread(tasks) { task, _ in body(task) }
+    }
+
+    /// The same, telling `body` which thread (0..<threadCount) runs the task, for
+    /// `scratch(_:byteCount:)`.
+    func forEachOnThread(_ tasks: Int, _ body: @escaping (_ task: Int, _ thread: Int) -> Void) {
         guard tasks > 1, let shared else {
-            for task in 0..<max(tasks, 0) { body(task) }
+            for task in 0..<max(tasks, 0) { body(task, 0) }
             return
         }
         shared.run(tasks, body)
     }
+
+    /// At least `byteCount` bytes (64-byte aligned) for the task running on `thread`
+    /// to use until it returns: kept from task to task and run to run, so a step
+    /// that needs a buffer per thread does not allocate (and fault in) fresh memory
+    /// each time. Only the thread running as `thread` may call this.
+    func scratch(_ thread: Int, byteCount: Int) -> UnsafeMutableRawPointer {
+        let slot = scratchSlots + thread
+        if let bytes = slot.pointee.bytes, slot.pointee.byteCount >= byteCount { return bytes }
+        slot.pointee.bytes?.deallocate()
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        slot.pointee = Scratch(bytes: bytes, byteCount: byteCount)
+        return bytes
+    }
+
+    /// Copies `byteCount` bytes, a large copy in one contiguous share per thread
+    /// (thread i copies the i-th share, as it owns the i-th share of a step's tasks).
+    func copy(from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, byteCount: Int) {
+        let tasks = byteCount >= WorkSplit.minimumParallelBytes ? threadCount : 1
+        guard tasks > 1 else {
+            destination.copyMemory(from: source, byteCount: byteCount)
+            return
+        }
+        forEach(tasks) { task in
+            let range = WorkSplit.range(task, of: tasks, count: byteCount, granule: 64)
+            (destination + range.lowerBound).copyMemory(from: source + range.lowerBound, byteCount: range.count)
+        }
+    }
+
+    /// Wakes sleeping workers ahead of a run, so that their wake-up overlaps the
+    /// caller's own work (writing the input) instead of delaying the first step.
+    func prepareForRun() {
+        shared?.wakeSleepers()
+    }
+}
+
+/// What a worker thread starts from: the shared state (retained) and its index.
+private struct WorkerStart {
+    var state: Unmanaged<PoolState>
+    var index: Int
 }
 
 /// What the pool's threads share, all of it read and written under `mutex`.
@@ -89,14 +154,18 @@ private final class PoolState {
     let workPosted = PosixCondition()
     /// Signalled when the last task finishes and the caller sleeps.
     let jobDone = PosixCondition()
+    let threadCount: Int
 
     /// Counts posted jobs: a worker that saw number n waits for n + 1.
     var generation = 0
-    var job: ((Int) -> Void)? = nil
-    var taskCount = 0
-    var nextTask = 0
+    var job: ((Int, Int) -> Void)? = nil
+    /// Thread i's share of the current job: tasks next[i]..<end[i] are unclaimed.
+    let next: UnsafeMutablePointer<Int>
+    let end: UnsafeMutablePointer<Int>
     var unfinished = 0
     var sleepingWorkers = 0
+    /// Asks sleeping workers to wake and spin although no job is posted yet.
+    var wakeCount = 0
     var callerSleeps = false
     var stopping = false
 
@@ -105,22 +174,34 @@ private final class PoolState {
     /// between two runs of a watcher.
     static let spinPolls = 20_000
 
+    init(threads: Int) {
+        threadCount = threads
+        next = .allocate(capacity: threads)
+        next.initialize(repeating: 0, count: threads)
+        end = .allocate(capacity: threads)
+        end.initialize(repeating: 0, count: threads)
+    }
+
     deinit {
+        next.deallocate()
+        end.deallocate()
         mutex.destroy()
         workPosted.destroy()
         jobDone.destroy()
     }
 
     /// Posts a job, runs tasks of it on the caller's thread, waits for the rest.
-    func run(_ tasks: Int, _ body: @escaping (Int) -> Void) {
+    func run(_ tasks: Int, _ body: @escaping (Int, Int) -> Void) {
         lockSpinning()
         generation &+= 1
         job = body
-        taskCount = tasks
-        nextTask = 0
+        for thread in 0..<threadCount {
+            next[thread] = thread &* tasks / threadCount
+            end[thread] = (thread &+ 1) &* tasks / threadCount
+        }
         unfinished = tasks
         if sleepingWorkers > 0 { workPosted.broadcast() }
-        runTasks()
+        runTasks(thread: 0)
         // Other threads may still be running tasks they claimed.
         if unfinished > 0 {
             mutex.unlock()
@@ -134,14 +215,31 @@ private final class PoolState {
         mutex.unlock()
     }
 
-    /// With the mutex held (on return too): claims and runs tasks until none is left.
-    func runTasks() {
-        while nextTask < taskCount {
-            let task = nextTask
-            nextTask &+= 1
+    /// With the mutex held: the next task of `thread`'s own share, else the last
+    /// one of the largest share left, else nil.
+    private func claim(_ thread: Int) -> Int? {
+        if next[thread] < end[thread] {
+            let task = next[thread]
+            next[thread] &+= 1
+            return task
+        }
+        var victim = -1
+        var most = 0
+        for other in 0..<threadCount where end[other] &- next[other] > most {
+            most = end[other] &- next[other]
+            victim = other
+        }
+        guard victim >= 0 else { return nil }
+        end[victim] &-= 1
+        return end[victim]
+    }
+
+    /// With the mutex held (on return too): runs tasks until none is left to claim.
+    func runTasks(thread: Int) {
+        while let task = claim(thread) {
             let body = job
             mutex.unlock()
-            body?(task)
+            body?(task, thread)
             lockSpinning()
             unfinished &-= 1
             if unfinished == 0 && callerSleeps { jobDone.signal() }
@@ -149,25 +247,41 @@ private final class PoolState {
     }
 
     static func workerMain(_ argument: UnsafeMutableRawPointer) {
-        let state = Unmanaged<PoolState>.fromOpaque(argument).takeRetainedValue()
-        state.workerLoop()
+        let start = argument.assumingMemoryBound(to: WorkerStart.self)
+        let state = start.pointee.state.takeRetainedValue()
+        let index = start.pointee.index
+        start.deinitialize(count: 1)
+        start.deallocate()
+        state.workerLoop(index)
     }
 
-    private func workerLoop() {
+    private func workerLoop(_ index: Int) {
         var seen = 0
+        var wakes = 0
         mutex.lock()
         while !stopping {
             if generation != seen {
                 seen = generation
-                runTasks()
+                runTasks(thread: index)
                 continue
             }
             mutex.unlock()
             if !spin(until: { $0.generation != seen || $0.stopping }) {
                 sleepingWorkers &+= 1
-                while generation == seen && !stopping { workPosted.wait(mutex) }
+                wakes = wakeCount
+                while generation == seen && !stopping && wakeCount == wakes { workPosted.wait(mutex) }
                 sleepingWorkers &-= 1
             }
+        }
+        mutex.unlock()
+    }
+
+    /// Wakes sleeping workers; they spin again, waiting for a job.
+    func wakeSleepers() {
+        lockSpinning()
+        if sleepingWorkers > 0 {
+            wakeCount &+= 1
+            workPosted.broadcast()
         }
         mutex.unlock()
     }

@@ -1,9 +1,11 @@
 /// Splitting a step's work into tasks for `ThreadPool.forEach`.
 enum WorkSplit {
-    /// Tasks per thread when a step splits: more than one, so a thread that a busy
-    /// machine delays leaves its later tasks to the others (they claim tasks as they
-    /// finish), few enough that each task is long against the cost of claiming it.
-    static let tasksPerThread = 3
+    /// Most tasks per thread when a step splits: each thread owns a share of the
+    /// tasks and the first to finish takes the last tasks of the others' shares, so
+    /// threads end a step at most one (short) task apart; a task is still long
+    /// against the microsecond of claiming it (`taskCount` keeps each above half of
+    /// `minimum`).
+    static let tasksPerThread = 8
 
     /// A step with less work than this many multiply-adds (about 2 µs on one core)
     /// runs whole on the calling thread: waking another would cost about as much.
@@ -28,7 +30,9 @@ enum WorkSplit {
     /// else up to `tasksPerThread` per thread, never more than there are units, and
     /// never so many that a task gets less than `minimum / 2` of the work. A pool
     /// made with `splitsAllWork` (tests) splits everything it can into `units` tasks.
-    static func taskCount(_ threads: ThreadPool?, units: Int, work: Int, minimum: Int) -> Int {
+    static func taskCount(
+        _ threads: ThreadPool?, units: Int, work: Int, minimum: Int, tasksPerThread: Int = WorkSplit.tasksPerThread
+    ) -> Int {
         guard let threads, threads.threadCount > 1, units > 1 else { return 1 }
         if threads.splitsAllWork { return units }
         guard work >= minimum else { return 1 }

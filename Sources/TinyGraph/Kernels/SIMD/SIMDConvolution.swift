@@ -62,28 +62,27 @@ enum SIMDConvolution {
                        activation: activation, batches: 0..<g.batch, pixels: 0..<imagePixels, panels: 0..<weights.panelCount)
             return
         }
-        threads.forEach(split.taskCount) { task in
+        let workspaceBytes = rowWorkspaceBytes(g)
+        threads.forEachOnThread(split.taskCount) { task, thread in
             let part = split.part(task)
             conv2DTask(input: input, weights: weights, output: output, pixelStride: pixelStride, geometry: g,
-                       activation: activation, batches: part.batch..<(part.batch &+ 1), pixels: part.pixels, panels: part.panels)
+                       activation: activation, batches: part.batch..<(part.batch &+ 1), pixels: part.pixels, panels: part.panels,
+                       workspace: threads.scratch(thread, byteCount: workspaceBytes))
         }
     }
 
     /// Output pixels `pixels` of the images `batches`, channels of `panels`: the
     /// panels in groups of at most `panelGroupBytes`, each group over every pixel.
+    /// `workspace` (`rowWorkspaceBytes`) holds the row table; nil allocates one.
     static func conv2DTask(
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>, pixelStride: Int,
         geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation, batches: Range<Int>, pixels: Range<Int>,
-        panels: Range<Int>
+        panels: Range<Int>, workspace: UnsafeMutableRawPointer? = nil
     ) {
         guard !pixels.isEmpty, !panels.isEmpty else { return }
-        // Zeros stand in for input rows in the padding (a whole kernel row's worth);
-        // rows[run * pixelBlock + m] is the input pointer of every run for each pixel of a block.
-        let (zeros, rows) = allocateRowWorkspace(g)
-        defer {
-            zeros.deallocate()
-            rows.deallocate()
-        }
+        let memory = workspace ?? UnsafeMutableRawPointer.allocate(byteCount: rowWorkspaceBytes(g), alignment: 64)
+        defer { if workspace == nil { memory.deallocate() } }
+        let (zeros, rows) = rowWorkspace(g, in: memory)
         let panelBytes = max(weights.panelStride &* 4, 1)
         let groupPanels = max(panelGroupBytes / panelBytes, 1)
         let imagePixels = g.outHeight &* g.outWidth
@@ -184,13 +183,24 @@ enum SIMDConvolution {
         }
     }
 
-    /// Scratch for `conv2DPixels`: a zero run (a whole kernel row's worth) and the run
-    /// pointer table. The caller deallocates both.
-    static func allocateRowWorkspace(_ g: ConvolutionGeometry) -> (zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>) {
-        let zeroCount = max(g.kernelWidth * g.inChannels, 1)
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
-        zeros.initialize(repeating: 0, count: zeroCount)
-        let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: g.kernelHeight * g.kernelWidth * pixelBlock)
+    /// Bytes of `conv2DPixels`'s scratch (`rowWorkspace`).
+    static func rowWorkspaceBytes(_ g: ConvolutionGeometry) -> Int {
+        let zeroBytes = (4 &* max(g.kernelWidth &* g.inChannels, 1) &+ 63) / 64 &* 64
+        return zeroBytes &+ MemoryLayout<UnsafePointer<Float>>.stride &* max(g.kernelHeight &* g.kernelWidth &* pixelBlock, 1)
+    }
+
+    /// Scratch for `conv2DPixels` in `memory` (`rowWorkspaceBytes`, 64-byte aligned):
+    /// zeros that stand in for input rows in the padding (a whole kernel row's worth,
+    /// written here), then the run pointer table: rows[run * pixelBlock + m] is the
+    /// input pointer of every run for each pixel of a block.
+    static func rowWorkspace(
+        _ g: ConvolutionGeometry, in memory: UnsafeMutableRawPointer
+    ) -> (zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>) {
+        let zeroCount = max(g.kernelWidth &* g.inChannels, 1)
+        let zeros = memory.bindMemory(to: Float.self, capacity: zeroCount)
+        zeros.update(repeating: 0, count: zeroCount)
+        let zeroBytes = (4 &* zeroCount &+ 63) / 64 &* 64
+        let rows = (memory + zeroBytes).bindMemory(to: UnsafePointer<Float>.self, capacity: max(g.kernelHeight &* g.kernelWidth &* pixelBlock, 1))
         return (zeros, rows)
     }
 

@@ -14,9 +14,9 @@ extension SIMDConvolution {
 
     /// `g` is the convolution (its output size is the pool's input size), `p` the
     /// pool; `ring` holds `ringRowCount(...) × g.outWidth × g.outChannels` floats.
-    /// With `threads`, bands of pool output rows run as tasks, each with a ring of
-    /// its own from the heap; a convolution row under two bands' windows is computed
-    /// by both (the same code: the same bits).
+    /// With `threads`, bands of pool output rows run as tasks, each on a ring of its
+    /// thread's own (`ThreadPool.scratch`); a convolution row under two bands'
+    /// windows is computed by both (the same code: the same bits).
     @inline(never)  // a symbol of its own, like conv2D
     static func conv2DMaxPool(
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>,
@@ -25,17 +25,17 @@ extension SIMDConvolution {
     ) {
         let poolRows = g.batch &* p.outHeight
         let multiplyAdds = g.batch &* g.outHeight &* g.outWidth &* g.outChannels &* g.kernelHeight &* g.kernelWidth &* g.inChannels
+        // Few bands: each boundary between two computes a convolution row twice.
         let tasks = WorkSplit.taskCount(threads, units: poolRows, work: multiplyAdds,
-                                        minimum: WorkSplit.minimumParallelMultiplyAdds)
+                                        minimum: WorkSplit.minimumParallelMultiplyAdds, tasksPerThread: 3)
         guard tasks > 1, let threads else {
             conv2DMaxPoolRows(input: input, weights: weights, output: output, ring: ring, geometry: g, activation: activation,
                               pool: p, rows: 0..<poolRows)
             return
         }
         let ringFloats = ringRowCount(poolWindowHeight: p.windowHeight, convolutionHeight: g.outHeight) &* g.outWidth &* g.outChannels
-        threads.forEach(tasks) { task in
-            let ring = UnsafeMutablePointer<Float>.allocate(capacity: max(ringFloats, 1))
-            defer { ring.deallocate() }
+        threads.forEachOnThread(tasks) { task, thread in
+            let ring = threads.scratch(thread, byteCount: 4 &* ringFloats).assumingMemoryBound(to: Float.self)
             conv2DMaxPoolRows(input: input, weights: weights, output: output, ring: ring, geometry: g, activation: activation,
                               pool: p, rows: WorkSplit.range(task, of: tasks, count: poolRows))
         }
@@ -51,12 +51,12 @@ extension SIMDConvolution {
         guard !poolRows.isEmpty, p.outHeight > 0 else { return }
         let ringRows = ringRowCount(poolWindowHeight: p.windowHeight, convolutionHeight: g.outHeight)
         let rowFloats = g.outWidth &* g.outChannels
-        let (zeros, rows) = allocateRowWorkspace(g)
+        let workspace = UnsafeMutableRawPointer.allocate(byteCount: rowWorkspaceBytes(g), alignment: 64)
+        let (zeros, rows) = rowWorkspace(g, in: workspace)
         // A window never covers more rows than exist (a hostile file may declare a huge one).
         let windowRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(min(p.windowHeight, g.outHeight), 1))
         defer {
-            zeros.deallocate()
-            rows.deallocate()
+            workspace.deallocate()
             windowRows.deallocate()
         }
         var computed = 0  // convolution rows below this are done (or skipped), in image `image`
