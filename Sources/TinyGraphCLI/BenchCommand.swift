@@ -7,8 +7,8 @@ enum BenchCommand {
         discussion: """
             Loads the model once, runs --warmup untimed inferences, then --runs timed ones
             in this process, on --threads threads (default 1). With more than one thread,
-            each timed run alternates with a run of the same model on the calling thread
-            alone, and the report gives both medians and the speed-up. Then a few more
+            blocks of 5 timed runs alternate with blocks of 5 runs of the same model on the
+            calling thread alone, and the report gives both medians and the speed-up. Then a few more
             runs with a clock read after every step give the time per op type and per step.
             Without --input, the input is deterministic pseudo-random values in [0, 1).
             Time a release build (see README): debug builds are many times slower.
@@ -52,14 +52,26 @@ enum BenchCommand {
         }
         var times: [Double] = []
         var oneThreadTimes: [Double] = []
-        for run in 0..<runs {
-            // With a comparison, the two kinds of run alternate (ABBA), so drift and
-            // other processes' load fall on both alike.
-            if compare && run % 2 == 1 { oneThreadTimes.append(try timeOneThread(model, data)) }
-            let start = SystemClock.now()
-            _ = try model.run(data)
-            times.append(Double(SystemClock.now() - start) / 1e6)
-            if compare && run % 2 == 0 { oneThreadTimes.append(try timeOneThread(model, data)) }
+        // With a comparison, blocks of runs of each kind alternate (ABBA), so drift and
+        // other processes' load fall on both alike. Blocks, not single runs: the
+        // model's threads sleep during a one-thread run, and runs one after another
+        // (as an app classifying a stream makes them) find them awake.
+        var block = 0
+        while times.count < runs {
+            let count = min(benchBlock, runs &- times.count)
+            for threaded in (block % 2 == 0 ? [true, false] : [false, true]) where threaded || compare {
+                for _ in 0..<count {
+                    let start = SystemClock.now()
+                    if threaded {
+                        _ = try model.run(data)
+                        times.append(Double(SystemClock.now() - start) / 1e6)
+                    } else {
+                        _ = try model.runOnCallingThread(inputs: [data])
+                        oneThreadTimes.append(Double(SystemClock.now() - start) / 1e6)
+                    }
+                }
+            }
+            block += 1
         }
         times.sort()
         oneThreadTimes.sort()
@@ -96,11 +108,8 @@ enum BenchCommand {
             peakResidentBytes: SystemClock.peakResidentBytes(), ops: ops, slowestSteps: slowest)
     }
 
-    private static func timeOneThread(_ model: Model, _ data: [Float]) throws -> Double {
-        let start = SystemClock.now()
-        _ = try model.runOnCallingThread(inputs: [data])
-        return Double(SystemClock.now() - start) / 1e6
-    }
+    /// Runs of one kind in a row when bench compares thread counts.
+    private static let benchBlock = 5
 
     /// The middle value of sorted `times` (the mean of the two middle ones for an even count).
     private static func median(_ times: [Double]) -> Double {
@@ -136,7 +145,7 @@ struct BenchReport {
     var threads: Int
     var medianMilliseconds: Double
     var minMilliseconds: Double
-    /// The same model on the calling thread alone, alternating with the timed runs
+    /// The same model on the calling thread alone, in blocks alternating with the timed runs
     /// (only when `threads` > 1).
     var oneThreadMedianMilliseconds: Double?
     var oneThreadMinMilliseconds: Double?
@@ -162,7 +171,7 @@ struct BenchReport {
             "latency   median \(fixed(medianMilliseconds, 3)) ms, min \(fixed(minMilliseconds, 3)) ms over \(runs) runs (\(threads) thread\(threads == 1 ? "" : "s"))",
         ]
         if let oneThread = oneThreadMedianMilliseconds, let oneThreadMin = oneThreadMinMilliseconds, let speedup {
-            lines.append("1 thread  median \(fixed(oneThread, 3)) ms, min \(fixed(oneThreadMin, 3)) ms, alternating with those runs: "
+            lines.append("1 thread  median \(fixed(oneThread, 3)) ms, min \(fixed(oneThreadMin, 3)) ms, in blocks alternating with those: "
                          + "speed-up \(fixed(speedup, 2))×, \(threads) threads take \(fixed(1 / speedup, 2)) of the time")
         }
         lines += [
