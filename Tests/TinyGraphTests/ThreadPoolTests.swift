@@ -212,6 +212,8 @@ import Testing
         // A little over the minimum: two tasks, not 32 tiny ones.
         #expect(WorkSplit.taskCount(pool, units: 100, work: minimum + 1, minimum: minimum) == 2)
         #expect(WorkSplit.taskCount(pool, units: 100, work: 100 * minimum, minimum: minimum, tasksPerThread: 3) == 12)
+        // Each task gets at least twice the minimum.
+        #expect(WorkSplit.taskCount(pool, units: 100, work: 10 * minimum, minimum: minimum) == 5)
         let everything = try ThreadPool(threads: 2, splitsAllWork: true)
         #expect(WorkSplit.taskCount(everything, units: 7, work: 1, minimum: minimum) == 7)
     }

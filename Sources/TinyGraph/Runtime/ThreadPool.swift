@@ -169,9 +169,9 @@ private final class PoolState {
     var callerSleeps = false
     var stopping = false
 
-    /// Polls before a waiting thread sleeps: about a millisecond of trylocks, far
-    /// longer than the gap between two steps of a run, far shorter than the gap
-    /// between two runs of a watcher.
+    /// Polls before a waiting thread sleeps: one or two milliseconds, far longer
+    /// than the gap between two steps of a run, far shorter than the gap between two
+    /// runs of a watcher.
     static let spinPolls = 20_000
 
     init(threads: Int) {
@@ -290,15 +290,30 @@ private final class PoolState {
     /// thread never makes a working one wait, for `spinPolls` polls. Returns with
     /// the mutex held: true as soon as the condition holds, false if it never did.
     private func spin(until condition: (PoolState) -> Bool) -> Bool {
+        var pause = 0
         for poll in 0..<Self.spinPolls {
             if mutex.tryLock() {
                 if condition(self) { return true }
                 mutex.unlock()
             }
-            if poll & 255 == 255 { yieldProcessor() }
+            // A short wait between polls, so that the poller does not keep taking the
+            // mutex's cache line from the thread that is working (Swift has no pause
+            // instruction); now and then a real yield, for a machine with more
+            // threads than cores.
+            pause = Self.pause(pause &+ poll)
+            if poll & 255 == 255 || pause == 0 { yieldProcessor() }
         }
         mutex.lock()
         return condition(self)
+    }
+
+    /// About 50 ns of dependent shift-xor-multiplies whose result the caller uses,
+    /// so the compiler keeps them (a chain of multiply-adds alone it folds into one).
+    @inline(never)
+    private static func pause(_ seed: Int) -> Int {
+        var x = seed | 1
+        for _ in 0..<40 { x = (x ^ (x &>> 29)) &* 6_364_136_223_846_793_005 }
+        return x
     }
 
     /// Takes the mutex, retrying trylock a while before blocking: it is only ever

@@ -27,16 +27,18 @@ enum WorkSplit {
 
     /// How many tasks to split `units` independent units of work into, `work` in
     /// all: one without a pool of several threads or if `work` is under `minimum`,
-    /// else up to `tasksPerThread` per thread, never more than there are units, and
-    /// never so many that a task gets less than `minimum / 2` of the work. A pool
-    /// made with `splitsAllWork` (tests) splits everything it can into `units` tasks.
+    /// else at least two, up to `tasksPerThread` per thread, never more than there
+    /// are units, and never so many that a task gets less than twice `minimum` (a
+    /// few microseconds: claiming a task takes a fraction of one, mostly moving the
+    /// mutex's cache line between cores). A pool made with `splitsAllWork` (tests)
+    /// splits everything it can into `units` tasks.
     static func taskCount(
         _ threads: ThreadPool?, units: Int, work: Int, minimum: Int, tasksPerThread: Int = WorkSplit.tasksPerThread
     ) -> Int {
         guard let threads, threads.threadCount > 1, units > 1 else { return 1 }
         if threads.splitsAllWork { return units }
         guard work >= minimum else { return 1 }
-        let byWork = max(2 &* work / max(minimum, 1), 1)
+        let byWork = max(work / max(2 &* minimum, 1), 2)
         return max(min(threads.threadCount &* tasksPerThread, units, byWork), 1)
     }
 }
