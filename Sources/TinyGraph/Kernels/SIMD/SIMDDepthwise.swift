@@ -82,6 +82,7 @@ enum SIMDDepthwise {
     static let minimumTileChannels = 4 * floatVectorWidth
 
     static func tileChannels(_ g: ConvolutionGeometry) -> Int {
+        if g.strideH > 1 { return g.inChannels }
         let bytesPerChannel = 4 &* g.kernelHeight &* g.inWidth
         let vectors = tileBytes / max(bytesPerChannel, 1) / floatVectorWidth
         return max(minimumTileChannels, vectors &* floatVectorWidth)
