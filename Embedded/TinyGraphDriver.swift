@@ -2,8 +2,9 @@
 // arm64/armv7 checks under qemu). It uses only TinyGraph's public API and a few
 // libc calls declared below: Embedded Swift has no Glibc module.
 //
-//   tinygraph-embedded MODEL INPUT OUTPUT_PREFIX [OUTPUT_NODE ...]
+//   tinygraph-embedded [--threads N] MODEL INPUT OUTPUT_PREFIX [OUTPUT_NODE ...]
 //
+// --threads N runs each inference on N threads (LoadOptions.threads; default 1).
 // INPUT is raw little-endian float32 in the model input's NHWC order; output i is
 // written to OUTPUT_PREFIX.i.f32 the same way. Exit status 0 on success, 1 with one
 // line on stderr otherwise.
@@ -50,13 +51,19 @@ func writeFloats(_ values: [Float], to path: String) throws(DriverFailure) {
     }
 }
 
-func run(_ arguments: [String]) throws(DriverFailure) {
-    guard arguments.count >= 4 else {
-        throw DriverFailure(message: "usage: tinygraph-embedded MODEL INPUT OUTPUT_PREFIX [OUTPUT_NODE ...]")
+func run(_ commandLine: [String]) throws(DriverFailure) {
+    let usage = "usage: tinygraph-embedded [--threads N] MODEL INPUT OUTPUT_PREFIX [OUTPUT_NODE ...]"
+    var arguments = commandLine
+    var threads = 1
+    if arguments.count >= 3 && arguments[1] == "--threads" {
+        guard let count = Int(arguments[2]), count >= 0 else { throw DriverFailure(message: "--threads takes a count; " + usage) }
+        threads = count
+        arguments.removeSubrange(1...2)
     }
+    guard arguments.count >= 4 else { throw DriverFailure(message: usage) }
     let modelBytes = try readFile(arguments[1])
     let inputBytes = try readFile(arguments[2])
-    let options = LoadOptions(outputNames: Array(arguments.dropFirst(4)))
+    let options = LoadOptions(outputNames: Array(arguments.dropFirst(4)), threads: threads)
     let model: Model
     do {
         model = try Model(bytes: modelBytes, options: options)

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Compare TinyGraph's single-thread latency with other CPU inference engines.
+"""Compare TinyGraph's latency with other CPU inference engines, on one thread or on N.
 
 Run from the repository root after tools/make_bench_models.py (see tools/README.md):
 
     tools/.venv/bin/python tools/compare_peers.py --tinygraph .build-native/release/tinygraph \\
-        [--models fruits,mobilenetv2-224,shufflenetv2] [--runs 50] [--json-out results.json]
+        [--models fruits,mobilenetv2-224,shufflenetv2] [--runs 50] [--threads 2] [--json-out results.json]
 
 For every model in tools/.bench-models/<name>/ (model.pb, input.f32, meta.json)
 the script
 
-1. builds the peers, all with ONE thread:
+1. builds the peers, all with ONE thread (``--threads N``: see below):
    * ``tf``              TensorFlow: the GraphDef imported into a tf.compat.v1
                          Session (intra/inter-op threads 1; grappler and oneDNN on,
                          TF's defaults).  Also the reference output.
@@ -41,6 +41,14 @@ the script
    also launches ``tinygraph bench`` so that its own ``peak_rss_bytes`` is
    not inflated by this Python process (see run_child).
 
+``--threads N`` (N > 1) builds every peer with N threads (TensorFlow's and
+onnxruntime's intra-op threads, LiteRT's num_threads) and also with one, times all
+of them in the same rounds, and runs ``tinygraph bench --threads N``, which times
+N threads and one alternately in one process; tract has no thread setting and runs
+on one. The main table is then at N threads, and a scaling table gives each
+engine's one-thread and N-thread medians and their ratio. The whole job stays on
+one thread (a watcher's check).
+
 It prints one Markdown table per model and optionally writes everything to
 ``--json-out``.  The converted model.tflite and model.onnx are cached next to
 model.pb (tools/.bench-models is git-ignored).
@@ -48,7 +56,8 @@ model.pb (tools/.bench-models is git-ignored).
 
 import os
 
-# One thread everywhere, before any numerical library is imported.
+# One thread everywhere, before any numerical library is imported (--threads sets the
+# engines' own thread counts explicitly).
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS",
              "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
     os.environ.setdefault(_var, "1")
@@ -206,8 +215,8 @@ class PyEngine:
 class TinyGraphEngine:
     key = "tinygraph"
 
-    def __init__(self, exe, model_dir, meta, has_bench):
-        self.exe, self.dir, self.meta, self.has_bench = exe, model_dir, meta, has_bench
+    def __init__(self, exe, model_dir, meta, has_bench, threads=1):
+        self.exe, self.dir, self.meta, self.has_bench, self.threads = exe, model_dir, meta, has_bench, threads
         self.label = "TinyGraph" if has_bench else "TinyGraph (`run` processes: NOT in-process latency)"
         self.info = {"mode": "bench --json" if has_bench else "run process wall time (bench unavailable)"}
         self.last_bench = None
@@ -241,6 +250,8 @@ class TinyGraphEngine:
                     "cpu_s": cpu, "wall_s": wall}
         cmd = [self.exe, "bench", str(self.dir / "model.pb"), "--input", str(self.dir / "input.f32"),
                "--output-node", self.meta["output"], "--runs", str(runs), "--warmup", str(warmup), "--json"]
+        if self.threads != 1:
+            cmd += ["--threads", str(self.threads)]
         c = run_child(cmd)
         rc, text, err = c["rc"], c["stdout"], c["stderr"]
         if rc != 0:
@@ -254,9 +265,14 @@ class TinyGraphEngine:
                 raise Fail(f"tinygraph bench --json lacks {k!r}: {sorted(report)}")
         if report["runs"] != runs:
             raise Fail(f"tinygraph bench ran {report['runs']} runs, asked for {runs}")
+        if self.threads != 1 and (report.get("threads") != self.threads or report.get("one_thread_median_ms") is None):
+            raise Fail(f"tinygraph bench --threads {self.threads} reported threads={report.get('threads')!r} "
+                       f"and no one-thread median: is the binary older than --threads?")
         self.last_bench = report
         res = {"median_ms": float(report["median_ms"]), "min_ms": float(report["min_ms"]),
                "cpu_s": c["cpu_s"] or 0.0, "wall_s": c["wall_s"], "bench": report}
+        if report.get("one_thread_median_ms") is not None:
+            res["one_thread_median_ms"] = float(report["one_thread_median_ms"])
         if isinstance(report.get("times_ms"), list):
             res["times_ms"] = [float(t) for t in report["times_ms"]]
         return res
@@ -270,12 +286,12 @@ def tinygraph_has_bench(exe):
     return "--runs" in p.stdout + p.stderr and "--json" in p.stdout + p.stderr
 
 
-def make_tf(tf, gd, meta, x):
+def make_tf(tf, gd, meta, x, threads=1, key="tf"):
     v1 = tf.compat.v1
     g = tf.Graph()
     with g.as_default():
         v1.import_graph_def(gd, name="")
-    cfg = v1.ConfigProto(intra_op_parallelism_threads=1, inter_op_parallelism_threads=1)
+    cfg = v1.ConfigProto(intra_op_parallelism_threads=threads, inter_op_parallelism_threads=1)
     sess = v1.Session(graph=g, config=cfg)
     inp = g.get_tensor_by_name(meta["input"] + ":0")
     out = g.get_tensor_by_name(meta["output"] + ":0")
@@ -284,8 +300,8 @@ def make_tf(tf, gd, meta, x):
     def fn():
         return sess.run(out, feed)
 
-    return PyEngine("tf", f"TensorFlow {tf.__version__}", fn,
-                    {"session": "tf.compat.v1.Session, intra/inter-op threads 1, grappler + oneDNN defaults",
+    return PyEngine(key, f"TensorFlow {tf.__version__}{thread_label(threads)}", fn,
+                    {"session": f"tf.compat.v1.Session, intra-op threads {threads}, inter-op 1, grappler + oneDNN defaults",
                      "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default")})
 
 
@@ -320,10 +336,10 @@ def xnnpack_coverage(it):
             "ops_outside_delegate": outside, "ops_total": len(originals)}
 
 
-def make_litert(key, tfl_data, x, xnnpack):
+def make_litert(key, tfl_data, x, xnnpack, threads=1):
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
     resolver = OpResolverType.AUTO if xnnpack else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
-    it = Interpreter(model_content=tfl_data, num_threads=1, experimental_op_resolver_type=resolver)
+    it = Interpreter(model_content=tfl_data, num_threads=threads, experimental_op_resolver_type=resolver)
     it.allocate_tensors()
     cov = xnnpack_coverage(it)
     if xnnpack:
@@ -343,7 +359,7 @@ def make_litert(key, tfl_data, x, xnnpack):
         return it.get_tensor(o)
 
     v = version("ai-edge-litert")
-    label = f"LiteRT {v} XNNPACK" if xnnpack else f"LiteRT {v} builtin (no XNNPACK)"
+    label = (f"LiteRT {v} XNNPACK" if xnnpack else f"LiteRT {v} builtin (no XNNPACK)") + thread_label(threads)
     return PyEngine(key, label, fn, {"xnnpack": cov, "interpreter": it})
 
 
@@ -359,10 +375,10 @@ def convert_onnx(tf, gd, model_dir, meta):
     return path, data, sorted({n.op_type for n in model_proto.graph.node})
 
 
-def make_ort(onnx_data, x, onnx_ops):
+def make_ort(onnx_data, x, onnx_ops, threads=1, key="onnxruntime"):
     import onnxruntime as ort
     so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
+    so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     sess = ort.InferenceSession(onnx_data, so, providers=["CPUExecutionProvider"])
@@ -373,7 +389,7 @@ def make_ort(onnx_data, x, onnx_ops):
     def fn():
         return sess.run(out, feed)[0]
 
-    return PyEngine("onnxruntime", f"onnxruntime {ort.__version__} (tf2onnx {version('tf2onnx')}, opset {ONNX_OPSET})",
+    return PyEngine(key, f"onnxruntime {ort.__version__} (tf2onnx {version('tf2onnx')}, opset {ONNX_OPSET}){thread_label(threads)}",
                     fn, {"providers": sess.get_providers(), "onnx_ops": onnx_ops})
 
 
@@ -394,12 +410,24 @@ def make_tract(onnx_path, x):
 # Per model
 # --------------------------------------------------------------------------
 
-def build_engines(tf, model_dir, meta, x, wanted, tinygraph, has_bench):
-    """Returns (engines in ALL_ENGINES order, TF first, {key: error}, artefacts)."""
+def thread_label(threads):
+    return "" if threads == 1 else f", {threads} threads"
+
+
+def one_thread_key(key):
+    """The key of an engine's one-thread twin (built when --threads is above 1)."""
+    return key + "@1"
+
+
+def build_engines(tf, model_dir, meta, x, wanted, tinygraph, has_bench, threads=1):
+    """Returns (engines in ALL_ENGINES order, TF first, each followed by its
+    one-thread twin when threads > 1, {key: error}, artefacts)."""
     gd = tf.compat.v1.GraphDef()
     gd.ParseFromString((model_dir / "model.pb").read_bytes())
     engines, errors, art = {}, {}, {}
-    engines["tf"] = make_tf(tf, gd, meta, x)  # always: it is the reference
+    engines["tf"] = make_tf(tf, gd, meta, x, threads)  # always: it is the reference
+    if threads > 1:
+        engines[one_thread_key("tf")] = make_tf(tf, gd, meta, x, 1, one_thread_key("tf"))
 
     tfl_data = None  # converted even when LiteRT is not timed: the whole-job comparison uses it
     try:
@@ -411,7 +439,9 @@ def build_engines(tf, model_dir, meta, x, wanted, tinygraph, has_bench):
     for key, xnn in (("litert-xnnpack", True), ("litert-builtin", False)):
         if key in wanted and tfl_data is not None:
             try:
-                engines[key] = make_litert(key, tfl_data, x, xnn)
+                engines[key] = make_litert(key, tfl_data, x, xnn, threads)
+                if threads > 1:
+                    engines[one_thread_key(key)] = make_litert(one_thread_key(key), tfl_data, x, xnn, 1)
             except Fail:
                 raise
             except Exception as e:  # noqa: BLE001
@@ -429,7 +459,9 @@ def build_engines(tf, model_dir, meta, x, wanted, tinygraph, has_bench):
         if onnx_path is not None:
             if "onnxruntime" in wanted:
                 try:
-                    engines["onnxruntime"] = make_ort(onnx_data, x, onnx_ops)
+                    engines["onnxruntime"] = make_ort(onnx_data, x, onnx_ops, threads)
+                    if threads > 1:
+                        engines[one_thread_key("onnxruntime")] = make_ort(onnx_data, x, onnx_ops, 1, one_thread_key("onnxruntime"))
                 except Exception as e:  # noqa: BLE001
                     errors["onnxruntime"] = f"{type(e).__name__}: {e}"
             if "tract" in wanted:
@@ -440,8 +472,9 @@ def build_engines(tf, model_dir, meta, x, wanted, tinygraph, has_bench):
                         engines["tract"] = make_tract(onnx_path, x)
                     except Exception as e:  # noqa: BLE001
                         errors["tract"] = f"{type(e).__name__}: {e}"
-    engines["tinygraph"] = TinyGraphEngine(tinygraph, model_dir, meta, has_bench)
-    return [engines[k] for k in ALL_ENGINES if k in engines], {k: v for k, v in errors.items() if k in wanted}, art
+    engines["tinygraph"] = TinyGraphEngine(tinygraph, model_dir, meta, has_bench, threads)
+    order = [k for base in ALL_ENGINES for k in (base, one_thread_key(base)) if k in engines]
+    return [engines[k] for k in order], {k: v for k, v in errors.items() if k in wanted}, art
 
 
 def check_outputs(engines, ref_engine):
@@ -524,6 +557,8 @@ def time_rounds(engines, runs, rounds, warmup):
             entry["times_ms"] = pooled
         if rr and "bench" in rr[-1]:
             entry["bench_last_round"] = rr[-1]["bench"]
+        if all("one_thread_median_ms" in x for x in rr) and rr:
+            entry["one_thread_median_ms"] = statistics.median(x["one_thread_median_ms"] for x in rr)
         out[e.key] = entry
     return out, per_round
 
@@ -537,8 +572,9 @@ def print_model_report(name, meta, r, args):
     tg = t.get("tinygraph")
     shape = "×".join(str(d) for d in meta["input_shape"])
     print(f"\n### {name} (input {shape}, output `{meta['output']}` {meta.get('output_shape')})\n")
+    threads = f"{args.threads} threads (tract: 1, it has no thread setting)" if args.threads > 1 else "1 thread"
     print(f"{r['runs']} timed runs per engine in {args.rounds} rounds of {r['per_round']} (+{args.warmup} warm-up "
-          f"each round), 1 thread; load average before/after {r['loadavg_before']} / {r['loadavg_after']}.\n")
+          f"each round), {threads}; load average before/after {r['loadavg_before']} / {r['loadavg_after']}.\n")
     print("| engine | median ms | min ms | TinyGraph ÷ engine | max abs diff vs TF | CPU/wall |")
     print("|---|---:|---:|---:|---:|---:|")
     for key in ALL_ENGINES:
@@ -552,6 +588,8 @@ def print_model_report(name, meta, r, args):
         elif key in r["errors"]:
             print(f"| {key} | – | – | – | not run: {r['errors'][key]} | – |")
     print(f"\nTolerance {r['tolerance']:.3g} (1e-4 × max(1, max|TF|)). TinyGraph ÷ engine < 1 means TinyGraph is faster.")
+    if args.threads > 1:
+        print_scaling_table(t, args.threads)
     xnn = r.get("xnnpack")
     if xnn:
         print(f"XNNPACK: {xnn['delegate_partitions']} delegate partition(s) over {xnn['ops_total']} TFLite ops, "
@@ -580,6 +618,28 @@ def print_model_report(name, meta, r, args):
     sys.stdout.flush()
 
 
+def print_scaling_table(t, threads):
+    """Each engine's one-thread and N-thread medians from the same rounds (TinyGraph's
+    both from its own bench, which alternates them in one process)."""
+    print(f"\nScaling, same rounds: median ms on 1 thread and on {threads}; the ratio is {threads} threads ÷ 1 "
+          "(below 1 means the threads help).\n")
+    print(f"| engine | 1 thread ms | {threads} threads ms | {threads} ÷ 1 | TinyGraph ÷ engine, 1 thread |")
+    print("|---|---:|---:|---:|---:|")
+    tg = t.get("tinygraph")
+    tg_one = tg.get("one_thread_median_ms") if tg else None
+    for key in ALL_ENGINES:
+        many = t.get(key)
+        if many is None:
+            continue
+        one = tg_one if key == "tinygraph" else (t.get(one_thread_key(key), {}).get("median_ms") if key != "tract" else None)
+        label = many["label"].replace(f", {threads} threads", "")
+        if one is None:
+            print(f"| {label} | – | {many['median_ms']:.3f} | – | – |")
+            continue
+        versus = f"{tg_one / one:.2f}" if tg_one else "–"
+        print(f"| {label} | {one:.3f} | {many['median_ms']:.3f} | {many['median_ms'] / one:.2f} | {versus} |")
+
+
 def run_model(tf, name, args, wanted, has_bench):
     model_dir = BENCH_DIR / name
     if not (model_dir / "meta.json").exists():
@@ -587,14 +647,14 @@ def run_model(tf, name, args, wanted, has_bench):
     meta = json.loads((model_dir / "meta.json").read_text())
     x = np.fromfile(model_dir / "input.f32", dtype="<f4").reshape(meta["input_shape"])
     log(f"[{name}] converting and loading engines")
-    engines, errors, art = build_engines(tf, model_dir, meta, x, wanted, args.tinygraph, has_bench)
+    engines, errors, art = build_engines(tf, model_dir, meta, x, wanted, args.tinygraph, has_bench, args.threads)
     for k, v in errors.items():
         log(f"  {k}: NOT RUN: {v}")
     ref, tol, diffs, bad = check_outputs(engines, engines[0])
     log("  max |out - TF|: " + ", ".join(f"{k} {'–' if v is None else f'{v:.2e}'}" for k, v in diffs.items()))
     if bad:
         raise Fail(f"{name}: outputs disagree with TensorFlow:\n  " + "\n  ".join(bad))
-    timed = [e for e in engines if e.key in wanted or e.key == "tinygraph"]
+    timed = [e for e in engines if e.key.split("@")[0] in wanted or e.key == "tinygraph"]
     la0 = loadavg()
     log(f"  timing {', '.join(e.key for e in timed)}")
     timing, per_round = time_rounds(timed, args.runs, args.rounds, args.warmup)
@@ -635,6 +695,9 @@ def main():
     ap.add_argument("--process-runs", type=int, default=5,
                     help="whole-job process runs of each kind (default %(default)s; 0 skips)")
     ap.add_argument("--tinygraph", default=".build-native/release/tinygraph", help="TinyGraph CLI (default %(default)s)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="threads per inference for every engine that has a setting (default %(default)s); above 1, "
+                         "every engine also runs on one thread in the same rounds and a scaling table is printed")
     ap.add_argument("--json-out", help="write all results to this JSON file")
     args = ap.parse_args()
 
@@ -644,6 +707,8 @@ def main():
         ap.error(f"unknown engine(s) {unknown}; choose from {', '.join(ALL_ENGINES)}")
     if args.runs < 1 or args.rounds < 1 or args.warmup < 0:
         ap.error("--runs and --rounds must be >= 1, --warmup >= 0")
+    if args.threads < 1:
+        ap.error("--threads must be >= 1")
     args.rounds = min(args.rounds, args.runs)
     exe = Path(args.tinygraph)
     if not exe.is_file() or not os.access(exe, os.X_OK):
@@ -666,7 +731,7 @@ def main():
         "machine": {"cpu": cpu_model(), "logical_cpus": os.cpu_count(), "platform": platform.platform(),
                     "python": platform.python_version(), "loadavg_start": loadavg()},
         "versions": {k: v for k, v in versions.items() if v},
-        "settings": {"runs": args.runs, "rounds": args.rounds, "warmup_per_round": args.warmup,
+        "settings": {"runs": args.runs, "rounds": args.rounds, "warmup_per_round": args.warmup, "threads": args.threads,
                      "process_runs": args.process_runs, "tinygraph": args.tinygraph,
                      "tinygraph_bench": has_bench, "engines": sorted(wanted), "tolerance": "1e-4 * max(1, max|ref|)",
                      "median": "median of per-round medians; min: fastest single run"},

@@ -13,7 +13,12 @@ an infinite error (tools/agreement.py). Standard library only.
     python3 tools/fixture_errors.py --embedded "qemu-aarch64-static .build-arm64/tinygraph-embedded"
 
 --embedded takes a command that runs Embedded/TinyGraphDriver.swift's program
-(MODEL INPUT OUTPUT_PREFIX NODE...), which writes every output in one run.
+([--threads N] MODEL INPUT OUTPUT_PREFIX NODE...), which writes every output in one run.
+
+--threads N runs every fixture on N threads; with N other than 1 each fixture also
+runs on one thread, and its outputs must be the same bytes at both counts:
+
+    python3 tools/fixture_errors.py --tinygraph .build-native/release/tinygraph --threads 2
 """
 import argparse, json, os, shlex, struct, subprocess, sys, tempfile
 
@@ -47,33 +52,37 @@ def fixtures():
     return cases
 
 
-def run_tinygraph(binary, model, input_path, outputs, scratch):
+def run_tinygraph(binary, model, input_path, outputs, scratch, threads):
     results = []
     for out in outputs:
         path = os.path.join(scratch, "out.f32")
         if os.path.exists(path):
             os.remove(path)
-        subprocess.run([binary, "run", model, "--input", input_path, "--output-node", out["name"], "--output", path],
-                       check=True, capture_output=True)
-        results.append(floats(path))
+        subprocess.run([binary, "run", model, "--input", input_path, "--output-node", out["name"], "--output", path,
+                        "--threads", str(threads)], check=True, capture_output=True)
+        results.append(open(path, "rb").read())
     return results
 
 
-def run_embedded(command, model, input_path, outputs, scratch):
+def run_embedded(command, model, input_path, outputs, scratch, threads):
     prefix = os.path.join(scratch, "out")
     for index in range(len(outputs)):
         if os.path.exists(f"{prefix}.{index}.f32"):
             os.remove(f"{prefix}.{index}.f32")
-    subprocess.run(shlex.split(command) + [model, input_path, prefix] + [out["name"] for out in outputs],
-                   check=True, capture_output=True)
-    return [floats(f"{prefix}.{index}.f32") for index in range(len(outputs))]
+    subprocess.run(shlex.split(command) + ["--threads", str(threads), model, input_path, prefix]
+                   + [out["name"] for out in outputs], check=True, capture_output=True)
+    return [open(f"{prefix}.{index}.f32", "rb").read() for index in range(len(outputs))]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tinygraph", default=".build/release/tinygraph", help="tinygraph binary (default %(default)s)")
     parser.add_argument("--embedded", help="command running the Embedded driver")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per inference (default 1); other counts are also checked against 1 thread, byte for byte")
     args = parser.parse_args()
+    if args.threads < 0:
+        parser.error("--threads must be 0 (one per core) or more")
     if not args.embedded and not os.access(args.tinygraph, os.X_OK):
         sys.exit(f"fixture_errors.py: {args.tinygraph} is not an executable; build it first")
     scratch = tempfile.mkdtemp()
@@ -83,16 +92,24 @@ def main():
         sys.exit(f"fixture_errors.py: the fixtures are incomplete: {error}")
     failed = 0
     for label, model, input_path, directory, meta in cases:
-        try:
+        def run(threads):
             if args.embedded:
-                results = run_embedded(args.embedded, model, input_path, meta["outputs"], scratch)
-            else:
-                results = run_tinygraph(args.tinygraph, model, input_path, meta["outputs"], scratch)
+                return run_embedded(args.embedded, model, input_path, meta["outputs"], scratch, threads)
+            return run_tinygraph(args.tinygraph, model, input_path, meta["outputs"], scratch, threads)
+        try:
+            raw = run(args.threads)
+            single = raw if args.threads == 1 else run(1)
         except (subprocess.CalledProcessError, OSError) as error:
             detail = error.stderr.decode().strip() if getattr(error, "stderr", None) else str(error)
             print(f"{label:34s} FAILED to run: {detail}")
             failed += 1
             continue
+        changed = [out["name"] for out, a, b in zip(meta["outputs"], raw, single) if a != b]
+        if changed:
+            print(f"{label:34s} FAILED: on {args.threads} threads the outputs differ from 1 thread's: {', '.join(changed)}")
+            failed += 1
+            continue
+        results = [struct.unpack(f"<{len(data) // 4}f", data) for data in raw]
         worst = (-1.0, None, None)
         try:
             wants = [floats(os.path.join(directory, out["file"])) for out in meta["outputs"]]
@@ -108,8 +125,9 @@ def main():
         ratio, output, comparison = worst
         over = not ratio <= 1
         failed += over
+        same = "" if args.threads == 1 else f", same bytes on {args.threads} threads and 1"
         print(f"{label:34s} outputs={len(results):2d}  {ratio:.3f} of tolerance  "
-              f"{'OVER TOLERANCE: ' + output + ': ' + comparison.describe() if over else 'ok'}")
+              f"{'OVER TOLERANCE: ' + output + ': ' + comparison.describe() if over else 'ok' + same}")
     print(f"{len(cases) - failed} of {len(cases)} fixtures passed, {failed} failed")
     sys.exit(1 if failed or not cases else 0)
 

@@ -1,4 +1,4 @@
-import TinyGraph
+@_spi(Benchmarks) import TinyGraph
 
 enum BenchCommand {
     static let spec = CommandSpec(
@@ -6,10 +6,12 @@ enum BenchCommand {
         abstract: "Time a model's inference: median and min latency, GFLOP/s, memory, and time per op.",
         discussion: """
             Loads the model once, runs --warmup untimed inferences, then --runs timed ones
-            in this process, one thread. Then a few more runs with a clock read after every
-            step give the time per op type and per step. Without --input, the input is
-            deterministic pseudo-random values in [0, 1). Time a release build (see README):
-            debug builds are many times slower.
+            in this process, on --threads threads (default 1). With more than one thread,
+            blocks of 5 timed runs alternate with blocks of 5 runs of the same model on the
+            calling thread alone, and the report gives both medians and the speed-up. Then a few more
+            runs with a clock read after every step give the time per op type and per step.
+            Without --input, the input is deterministic pseudo-random values in [0, 1).
+            Time a release build (see README): debug builds are many times slower.
             """,
         arguments: [ModelOptions.model],
         options: [
@@ -19,6 +21,7 @@ enum BenchCommand {
             CommandSpec.Option(name: "json", valueName: nil, help: "Print one JSON object instead of text."),
             ModelOptions.inputShape,
             ModelOptions.outputNode(repeatable: false),
+            ModelOptions.threads,
         ])
 
     static func run(_ parsed: ParsedArguments) throws {
@@ -42,14 +45,36 @@ enum BenchCommand {
     private static func measure(
         _ model: Model, _ data: [Float], path: String, runs: Int, warmup: Int, loadMilliseconds: Double
     ) throws -> BenchReport {
-        for _ in 0..<warmup { _ = try model.run(data) }
-        var times: [Double] = []
-        for _ in 0..<runs {
-            let start = SystemClock.now()
+        let compare = model.threadCount > 1
+        for _ in 0..<warmup {
             _ = try model.run(data)
-            times.append(Double(SystemClock.now() - start) / 1e6)
+            if compare { _ = try model.runOnCallingThread(inputs: [data]) }
+        }
+        var times: [Double] = []
+        var oneThreadTimes: [Double] = []
+        // With a comparison, blocks of runs of each kind alternate (ABBA), so drift and
+        // other processes' load fall on both alike. Blocks, not single runs: the
+        // model's threads sleep during a one-thread run, and runs one after another
+        // (as an app classifying a stream makes them) find them awake.
+        var block = 0
+        while times.count < runs {
+            let count = min(benchBlock, runs &- times.count)
+            for threaded in (block % 2 == 0 ? [true, false] : [false, true]) where threaded || compare {
+                for _ in 0..<count {
+                    let start = SystemClock.now()
+                    if threaded {
+                        _ = try model.run(data)
+                        times.append(Double(SystemClock.now() - start) / 1e6)
+                    } else {
+                        _ = try model.runOnCallingThread(inputs: [data])
+                        oneThreadTimes.append(Double(SystemClock.now() - start) / 1e6)
+                    }
+                }
+            }
+            block += 1
         }
         times.sort()
+        oneThreadTimes.sort()
 
         // Time per step over a few extra runs, summed by op type.
         let steps = model.steps
@@ -75,12 +100,20 @@ enum BenchCommand {
             .sorted { $0.milliseconds > $1.milliseconds }
 
         let summary = model.summary
-        let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         return BenchReport(
-            model: path, runs: runs, medianMilliseconds: median, minMilliseconds: times[0],
+            model: path, runs: runs, threads: model.threadCount, medianMilliseconds: median(times), minMilliseconds: times[0],
+            oneThreadMedianMilliseconds: compare ? median(oneThreadTimes) : nil, oneThreadMinMilliseconds: oneThreadTimes.first,
             loadMilliseconds: loadMilliseconds, multiplyAdds: summary.multiplyAdds,
             arenaBytes: summary.arenaByteCount, weightBytes: summary.weightByteCount,
             peakResidentBytes: SystemClock.peakResidentBytes(), ops: ops, slowestSteps: slowest)
+    }
+
+    /// Runs of one kind in a row when bench compares thread counts.
+    private static let benchBlock = 5
+
+    /// The middle value of sorted `times` (the mean of the two middle ones for an even count).
+    private static func median(_ times: [Double]) -> Double {
+        times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     }
 
     /// Deterministic values in [0, 1): timing should not depend on a random seed.
@@ -109,8 +142,13 @@ struct BenchReport {
 
     var model: String
     var runs: Int
+    var threads: Int
     var medianMilliseconds: Double
     var minMilliseconds: Double
+    /// The same model on the calling thread alone, in blocks alternating with the timed runs
+    /// (only when `threads` > 1).
+    var oneThreadMedianMilliseconds: Double?
+    var oneThreadMinMilliseconds: Double?
     var loadMilliseconds: Double
     var multiplyAdds: Int
     var arenaBytes: Int
@@ -120,13 +158,23 @@ struct BenchReport {
     /// Every step, slowest first (the text shows the first 12).
     var slowestSteps: [StepTime]
 
+    /// One thread's median over this thread count's: above 1 means faster.
+    var speedup: Double? { oneThreadMedianMilliseconds.map { medianMilliseconds > 0 ? $0 / medianMilliseconds : 0 } }
+
     /// Two multiply-add FLOPs per multiply-add, at the median latency.
     var gigaflops: Double { medianMilliseconds > 0 ? 2 * Double(multiplyAdds) / (medianMilliseconds * 1e6) : 0 }
 
     var text: String {
         var lines = [
             "model \(model)",
-            "latency   median \(fixed(medianMilliseconds, 3)) ms, min \(fixed(minMilliseconds, 3)) ms over \(runs) runs (1 thread)",
+            "threads   \(threads)",
+            "latency   median \(fixed(medianMilliseconds, 3)) ms, min \(fixed(minMilliseconds, 3)) ms over \(runs) runs (\(threads) thread\(threads == 1 ? "" : "s"))",
+        ]
+        if let oneThread = oneThreadMedianMilliseconds, let oneThreadMin = oneThreadMinMilliseconds, let speedup {
+            lines.append("1 thread  median \(fixed(oneThread, 3)) ms, min \(fixed(oneThreadMin, 3)) ms, in blocks alternating with those: "
+                         + "speed-up \(fixed(speedup, 2))×, \(threads) threads take \(fixed(1 / speedup, 2)) of the time")
+        }
+        lines += [
             "compute   \(fixed(gigaflops, 1)) GFLOP/s (\(InspectReport.grouped(multiplyAdds)) multiply-adds)",
             "memory    weights \(InspectReport.bytes(weightBytes)), arena \(InspectReport.bytes(arenaBytes)), peak RSS \(InspectReport.bytes(peakResidentBytes))",
             "load      \(fixed(loadMilliseconds, 1)) ms",
@@ -150,8 +198,12 @@ struct BenchReport {
         JSON.object([
             ("model", .string(model)),
             ("runs", .int(runs)),
+            ("threads", .int(threads)),
             ("median_ms", .double(medianMilliseconds)),
             ("min_ms", .double(minMilliseconds)),
+            ("one_thread_median_ms", oneThreadMedianMilliseconds.map { .double($0) } ?? .null),
+            ("one_thread_min_ms", oneThreadMinMilliseconds.map { .double($0) } ?? .null),
+            ("speedup", speedup.map { .double($0) } ?? .null),
             ("load_ms", .double(loadMilliseconds)),
             ("gflops", .double(gigaflops)),
             ("multiply_adds", .int(multiplyAdds)),

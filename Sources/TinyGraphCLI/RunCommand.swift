@@ -16,6 +16,7 @@ enum RunCommand {
             CommandSpec.Option(name: "output", valueName: "file", help: "Where to write the output tensor, raw float32 (required)."),
             ModelOptions.inputShape,
             ModelOptions.outputNode(repeatable: false),
+            ModelOptions.threads,
             CommandSpec.Option(name: "top", valueName: "n", help: "How many of the largest output values to print (default 5)."),
         ])
 

@@ -77,6 +77,10 @@ enum ModelOptions {
         name: "input-shape", valueName: "dims",
         help: "Shape of the model's input, e.g. 1,227,227,3 (default: the Placeholder's or input tensor's shape with batch 1).")
 
+    static let threads = CommandSpec.Option(
+        name: "threads", valueName: "n",
+        help: "Threads each inference uses (default 1; 0: one per core). Results are the same bits for every count.")
+
     static func outputNode(repeatable: Bool) -> CommandSpec.Option {
         CommandSpec.Option(
             name: "output-node", valueName: "name",
@@ -88,6 +92,12 @@ enum ModelOptions {
     static func load(_ parsed: ParsedArguments) throws -> Model {
         var options = LoadOptions(outputNames: parsed.allValues("output-node"))
         if let text = parsed.value("input-shape") { options.inputShape = try parseShape(text) }
+        if parsed.value("threads") != nil {
+            options.threads = try parsed.integer("threads", default: 1, atLeast: 0)
+            guard options.threads <= LoadOptions.maximumThreads else {
+                throw UsageError("--threads must be at most \(LoadOptions.maximumThreads), got \(options.threads)")
+            }
+        }
         return try Model(contentsOf: parsed.arguments[0], options: options)
     }
 }

@@ -29,9 +29,11 @@ struct CheckCommand: ParsableCommand {
         let json = try EnvironmentFallback.flag(self.json, "WATCHER_JSON")
         let crop = try model.cropGeometry()
         let preset = try model.pixelPreset()
+        let threads = try model.threadCount()
         let cropPath = EnvironmentFallback.string(saveCrop, "WATCHER_SAVE_CROP")
         try reportingFailures {
-            let classifier = try LockClassifier(model: model.modelSource, labelsPath: model.labelsPath, preset: preset)
+            let classifier = try LockClassifier(model: model.modelSource, labelsPath: model.labelsPath, preset: preset,
+                                                threads: threads)
             let jpeg: [UInt8]
             do { jpeg = try FileSystem.read(imagePath, limit: 32 << 20) } catch let error as WatcherError {
                 throw WatcherError(.image, error.message)

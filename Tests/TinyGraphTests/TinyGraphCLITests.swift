@@ -70,6 +70,52 @@ import Testing
         #expect(steps.filter { $0["op"] as? String == "Conv2D+MaxPool" }.count == 1)
     }
 
+    /// bench --threads 2: the thread count, and a one-thread median from the same process.
+    @Test func benchWithThreadsReportsTheSpeedUpAgainstOneThread() throws {
+        let json = try CommandRunner.tinygraph(["bench", model, "--runs", "2", "--warmup", "0", "--threads", "2", "--json"])
+        #expect(json.status == 0, "stderr: \(json.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(report["threads"] as? Int == 2)
+        let median = try #require(report["median_ms"] as? Double)
+        let oneThread = try #require(report["one_thread_median_ms"] as? Double)
+        let speedup = try #require(report["speedup"] as? Double)
+        #expect(median > 0 && oneThread > 0)
+        #expect(abs(speedup - oneThread / median) <= 1e-9 * speedup)
+
+        let text = try CommandRunner.tinygraph(["bench", model, "--runs", "2", "--warmup", "0", "--threads", "2"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("threads   2"))
+        #expect(text.stdout.contains("1 thread  median") && text.stdout.contains("speed-up"))
+
+        // One thread: no comparison.
+        let single = try CommandRunner.tinygraph(["bench", model, "--runs", "2", "--warmup", "0", "--json"])
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])
+        #expect(plain["threads"] as? Int == 1)
+        #expect(plain["speedup"] is NSNull && plain["one_thread_median_ms"] is NSNull)
+    }
+
+    /// run --threads N writes the same bytes as one thread.
+    @Test func runWithThreadsWritesTheSameBytes() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var outputs: [Data] = []
+        for threads in ["1", "3", "0"] {
+            let path = directory.appendingPathComponent("out-\(threads).f32").path
+            let result = try CommandRunner.tinygraph(["run", model, "--input", input, "--output", path, "--threads", threads])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            outputs.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        #expect(outputs[0].count == 16 && outputs.allSatisfy { $0 == outputs[0] })
+    }
+
+    @Test(arguments: [("-1", "--threads must be an integer of at least 0"), ("two", "--threads must be an integer of at least 0"),
+                      ("257", "--threads must be at most 256")])
+    func badThreadCountsAreUsageErrors(_ value: String, _ message: String) throws {
+        let result = try CommandRunner.tinygraph(["bench", model, "--runs", "1", "--threads", value])
+        expectOneLineFailure(result, mentioning: message)
+        #expect(result.status == 64)
+    }
+
     @Test func benchRejectsZeroRuns() throws {
         let result = try CommandRunner.tinygraph(["bench", model, "--runs", "0"])
         expectOneLineFailure(result, mentioning: "--runs must be an integer of at least 1")

@@ -39,6 +39,29 @@ import Testing
         #expect(bad.status == 64 && bad.stderr.contains("--pixels"), "\(bad.stderr)")
     }
 
+    /// --threads runs the built-in model on more threads with the same bits out;
+    /// counts out of range (also from WATCHER_THREADS) are configuration errors.
+    @Test func threadsGiveTheSameAnswerAndBadCountsAreRefused() throws {
+        let still = WatcherProcess.repositoryRoot + "/Samples/03-day-open.jpg"
+        func check(_ extra: [String], environment: [String: String] = [:]) throws -> WatcherProcess.Result {
+            try WatcherProcess.run(["check", "--image", still, "--crop", "128x128+650+378", "--json"] + extra,
+                                   environment: environment, folder: folder)
+        }
+        let one = try check([])
+        let three = try check(["--threads", "3"])
+        let fromEnvironment = try check([], environment: ["WATCHER_THREADS": "2"])
+        #expect(one.status == 0 && three.status == 0 && fromEnvironment.status == 0, "\(three.stderr)\(fromEnvironment.stderr)")
+        #expect(try label(one) == "open")
+        #expect(three.lines.last == one.lines.last)
+        #expect(fromEnvironment.lines.last == one.lines.last)
+        for bad in ["-1", "100000"] {
+            let refused = try check(["--threads=" + bad])
+            #expect(refused.status == 64 && refused.stderr.contains("--threads"), "\(refused.stderr)")
+        }
+        let notANumber = try check([], environment: ["WATCHER_THREADS": "many"])
+        #expect(notANumber.status == 64 && notANumber.stderr.contains("WATCHER_THREADS"), "\(notANumber.stderr)")
+    }
+
     /// --labels names the outputs; the wrong number of labels is refused.
     @Test func labelsFileNamesTheOutputs() throws {
         let red = try writeFile(TestStills.red, "red.jpg")

@@ -40,10 +40,10 @@ final class ModelState {
     /// 2 × the multiply-adds of every convolution and MatMul step.
     let flops: Int
 
-    init(_ modelCase: ModelCase) {
+    init(_ modelCase: ModelCase, threads: Int) {
         let folder = repositoryRoot + "/" + modelCase.folder
         do {
-            let options = LoadOptions(outputNames: modelCase.outputNode.map { [$0] } ?? [])
+            let options = LoadOptions(outputNames: modelCase.outputNode.map { [$0] } ?? [], threads: threads)
             model = try Model(contentsOf: folder + "/model.pb", options: options)
         } catch {
             failCheck("\(modelCase.name): cannot load \(folder)/model.pb: \(error)")
@@ -82,6 +82,10 @@ final class ModelState {
     }
 }
 
+/// Thread counts of the model benchmarks: 1 (the plain name), then 2 and 4 (named
+/// "… threads=N") where the machine has that many cores.
+let modelThreadCounts = [1] + [2, 4].filter { $0 <= ProcessInfo.processInfo.activeProcessorCount }
+
 func registerModelBenchmarks(_ configuration: Benchmark.Configuration) {
     for modelCase in modelCases {
         let folder = repositoryRoot + "/" + modelCase.folder
@@ -89,18 +93,25 @@ func registerModelBenchmarks(_ configuration: Benchmark.Configuration) {
             print("Skipping \(modelCase.name): \(folder)/model.pb is absent (tools/make_bench_models.py writes it)")
             continue
         }
-        let box = StateBox<ModelState>()
-        Benchmark(modelCase.name, configuration: configuration) { benchmark in
-            let state = box.state!
-            for _ in benchmark.scaledIterations {
-                let start = ContinuousClock.now
-                blackHole(try! state.model.run(state.input))
-                recordRate(benchmark, flops: state.flops, since: start)
-            }
-        } setup: {
-            box.state = ModelState(modelCase)
-        } teardown: {
-            box.state = nil
+        for threads in modelThreadCounts {
+            registerModelBenchmark(modelCase, threads: threads, configuration)
         }
+    }
+}
+
+private func registerModelBenchmark(_ modelCase: ModelCase, threads: Int, _ configuration: Benchmark.Configuration) {
+    let box = StateBox<ModelState>()
+    let name = threads == 1 ? modelCase.name : modelCase.name + " threads=\(threads)"
+    Benchmark(name, configuration: configuration) { benchmark in
+        let state = box.state!
+        for _ in benchmark.scaledIterations {
+            let start = ContinuousClock.now
+            blackHole(try! state.model.run(state.input))
+            recordRate(benchmark, flops: state.flops, since: start)
+        }
+    } setup: {
+        box.state = ModelState(modelCase, threads: threads)
+    } teardown: {
+        box.state = nil
     }
 }

@@ -37,6 +37,26 @@ enum Operation {
         case .channelConcat(let op): op.execute(inputs: inputs, outputs: outputs)
         }
     }
+
+    /// Runs the step with its work split over `threads` where the op family splits
+    /// (convolutions, pooling, elementwise, softmax); every other step runs whole on the calling
+    /// thread. Either way each output element is computed by the same code in the
+    /// same order as with one thread.
+    func execute(inputs: [TensorView], outputs: [TensorView], on threads: ThreadPool) {
+        guard threads.threadCount > 1 else {
+            execute(inputs: inputs, outputs: outputs)
+            return
+        }
+        switch self {
+        case .convolution(let op): op.execute(inputs: inputs, outputs: outputs, threads: threads)
+        case .pooling(let op): op.execute(inputs: inputs, outputs: outputs, threads: threads)
+        case .channelConcat(let op): op.execute(inputs: inputs, outputs: outputs, threads: threads)
+        case .elementwise(let op): op.execute(inputs: inputs, outputs: outputs, threads: threads)
+        case .reduction(let op): op.execute(inputs: inputs, outputs: outputs, threads: threads)
+        case .layout(let op): op.execute(inputs: inputs, outputs: outputs, threads: threads)
+        default: execute(inputs: inputs, outputs: outputs)
+        }
+    }
 }
 
 /// What an op family's `resolve` returns for one node.

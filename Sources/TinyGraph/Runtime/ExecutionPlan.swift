@@ -33,17 +33,18 @@ struct ExecutionPlan {
         outputViews = graph.outputs.map(view)
     }
 
-    func run() {
+    /// Runs every step, each split over `threads` (`Operation.execute(inputs:outputs:on:)`).
+    func run(on threads: ThreadPool) {
         for step in steps {
-            step.operation.execute(inputs: step.inputs, outputs: step.outputs)
+            step.operation.execute(inputs: step.inputs, outputs: step.outputs, on: threads)
         }
     }
 
     /// The same, calling `afterStep` with each step's node index (profilers time
     /// the gaps; an alias node is never reported, it takes no time).
-    func run(afterStep: (Int) -> Void) {
+    func run(on threads: ThreadPool, afterStep: (Int) -> Void) {
         for step in steps {
-            step.operation.execute(inputs: step.inputs, outputs: step.outputs)
+            step.operation.execute(inputs: step.inputs, outputs: step.outputs, on: threads)
             afterStep(step.node)
         }
     }

@@ -15,16 +15,28 @@ public struct LoadOptions: Sendable {
     /// load with an error instead of exhausting memory (default 4 GiB; Int.max on
     /// 32-bit targets).
     public var memoryLimit: Int
+    /// Threads each run uses: 1 (the default) runs on the calling thread alone; N
+    /// also starts N − 1 threads with the model, which wait between runs and end
+    /// when it is freed; 0 means one per core this process may use. Results are the
+    /// same bits whatever the count. A model still runs one inference at a time.
+    public var threads: Int
+    /// For tests: split every step the threads can share, however small (see
+    /// `ThreadPool.splitsAllWork`). Internal: not part of the API.
+    var splitsAllWork = false
+
+    /// The most threads a model may use (`threads` above it is refused at load).
+    public static let maximumThreads = 256
 
     /// 4 GiB, or Int.max on 32-bit targets.
     public static let defaultMemoryLimit = Int(clamping: Int64(1) << 32)
 
     public init(batchSize: Int = 1, inputShape: [Int]? = nil, inputShapes: [String: [Int]] = [:], outputNames: [String] = [],
-                memoryLimit: Int = LoadOptions.defaultMemoryLimit) {
+                memoryLimit: Int = LoadOptions.defaultMemoryLimit, threads: Int = 1) {
         self.batchSize = batchSize
         self.inputShape = inputShape
         self.inputShapes = inputShapes
         self.outputNames = outputNames
         self.memoryLimit = memoryLimit
+        self.threads = threads
     }
 }

@@ -9,6 +9,8 @@
 ///
 /// Loading parses the GraphDef, keeps what the outputs need, infers every shape,
 /// folds constants and plans one activation arena; `run` only executes kernels.
+/// With `LoadOptions.threads` above 1, each run splits its steps over that many
+/// threads, started at load and ended when the model is freed.
 /// A `Model` is not safe to run from two threads at once (the arena is shared).
 public final class Model {
     /// Name, shape and element type of an input or output.
@@ -24,12 +26,18 @@ public final class Model {
 
     let graph: Graph
     let plan: ExecutionPlan
+    /// The threads `run` splits steps over (`LoadOptions.threads`).
+    let threads: ThreadPool
+
+    /// Threads each run uses, the caller's included (`LoadOptions.threads`, with 0
+    /// resolved to the core count).
+    public var threadCount: Int { threads.threadCount }
 
     /// Loads a model from the bytes of a frozen `GraphDef` (`model.pb`) or a TFLite
     /// model (recognised by its "TFL3" identifier). The bytes are read in place;
     /// weights are copied once, into the model's own buffers.
     public convenience init(bytes: UnsafeRawBufferPointer, options: LoadOptions = LoadOptions()) throws(TinyGraphError) {
-        try self.init(graph: try Importer.importGraph(file: bytes, options: options))
+        try self.init(graph: try Importer.importGraph(file: bytes, options: options), threads: options.threads, splitsAllWork: options.splitsAllWork)
     }
 
     public convenience init(bytes: [UInt8], options: LoadOptions = LoadOptions()) throws(TinyGraphError) {
@@ -40,10 +48,10 @@ public final class Model {
                 return .failure(error)
             }
         }
-        try self.init(graph: try result.get())
+        try self.init(graph: try result.get(), threads: options.threads, splitsAllWork: options.splitsAllWork)
     }
 
-    init(graph: Graph) throws(TinyGraphError) {
+    init(graph: Graph, threads: Int, splitsAllWork: Bool = false) throws(TinyGraphError) {
         let memoryPlan = MemoryPlanner.plan(graph)
         var constantBytes = 0
         for value in graph.values { if let constant = value.constant { constantBytes += constant.byteCount } }
@@ -54,6 +62,7 @@ public final class Model {
             throw TinyGraphError(.invalidShape, field: "memoryLimit",
                                  "the model needs \(constantBytes) bytes of constants and a \(memoryPlan.arenaByteCount)-byte arena, over the memory limit of \(graph.memoryLimit) bytes")
         }
+        self.threads = try ThreadPool(threads: threads, splitsAllWork: splitsAllWork)
         self.graph = graph
         plan = ExecutionPlan(graph: graph, plan: memoryPlan)
         inputs = graph.inputs.map { TensorInfo(name: graph.values[$0].name, shape: graph.values[$0].type.shape, dtype: graph.values[$0].type.dtype) }
@@ -82,15 +91,17 @@ public final class Model {
             throw TinyGraphError(.invalidArgument, field: "inputs", "run(fillingInput:) needs exactly one float32 input")
         }
         let view = plan.inputViews[0]
+        threads.prepareForRun()
         fill(UnsafeMutableBufferPointer(start: view.floats, count: view.elementCount))
-        plan.run()
+        plan.run(on: threads)
         return readOutputs()
     }
 
     /// Runs the model with one float32 array per input, in `inputs` order.
     public func run(inputs data: [[Float]]) throws(TinyGraphError) -> [Tensor] {
-        try write(data)
-        plan.run()
+        threads.prepareForRun()
+        try write(data, on: threads)
+        plan.run(on: threads)
         return readOutputs()
     }
 
@@ -116,12 +127,27 @@ public final class Model {
     /// views of their input (Reshape, Squeeze, ExpandDims of an arena tensor) do not
     /// run and are never reported: they take no time.
     public func run(inputs data: [[Float]], afterStep: (Int) -> Void) throws(TinyGraphError) -> [Tensor] {
-        try write(data)
-        plan.run(afterStep: afterStep)
+        threads.prepareForRun()
+        try write(data, on: threads)
+        plan.run(on: threads, afterStep: afterStep)
         return readOutputs()
     }
 
-    private func write(_ data: [[Float]]) throws(TinyGraphError) {
+    /// Runs like `run(inputs:)` on the calling thread alone, whatever
+    /// `LoadOptions.threads` said: the same steps, arena and weights, so that
+    /// `tinygraph bench` can compare thread counts in one process on one model.
+    @_spi(Benchmarks) public func runOnCallingThread(inputs data: [[Float]]) throws(TinyGraphError) -> [Tensor] {
+        try write(data, on: oneThread)
+        plan.run(on: oneThread)
+        return readOutputs()
+    }
+
+    /// A pool of one thread (no pthreads) for `runOnCallingThread`.
+    private let oneThread = ThreadPool()
+
+    /// Copies the inputs into the arena, a large input in one share per thread: each
+    /// thread then finds the rows the first step gives it in its own cache.
+    private func write(_ data: [[Float]], on threads: ThreadPool) throws(TinyGraphError) {
         guard data.count == inputs.count else {
             throw TinyGraphError(.invalidArgument, field: "inputs", "the model has \(inputs.count) inputs, \(data.count) given")
         }
@@ -132,7 +158,9 @@ public final class Model {
                                      "expected \(view.elementCount) values for shape \(TensorType.describe(view.shape)), got \(values.count)")
             }
             values.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress { view.floats.update(from: base, count: values.count) }
+                if let base = source.baseAddress {
+                    threads.copy(from: UnsafeRawPointer(base), to: UnsafeMutableRawPointer(view.floats), byteCount: 4 &* values.count)
+                }
             }
         }
     }

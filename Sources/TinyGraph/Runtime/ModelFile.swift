@@ -25,7 +25,7 @@ extension Model {
         // Unmapped before the arena is allocated: the file's pages and the arena are
         // never resident together.
         file.close()
-        try self.init(graph: graph)
+        try self.init(graph: graph, threads: options.threads, splitsAllWork: options.splitsAllWork)
     }
 }
 

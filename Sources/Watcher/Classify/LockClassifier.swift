@@ -30,14 +30,16 @@ public final class LockClassifier {
     /// Loads the model, then its labels (`labelsPath`, else `labels.txt` beside a
     /// model file, else the built-in model's). A model that cannot be loaded is a
     /// `.model` error; labels that are missing or do not fit it are `.usage`.
-    public init(model source: ModelSource, labelsPath: String? = nil, preset: PixelPreset = .customVision)
-        throws(WatcherError)
+    /// `threads` is the engine's `LoadOptions.threads` (1: the calling thread alone).
+    public init(model source: ModelSource, labelsPath: String? = nil, preset: PixelPreset = .customVision,
+                threads: Int = 1) throws(WatcherError)
     {
         let modelPath = source.description
+        let options = LoadOptions(threads: threads)
         do {
             switch source {
-            case .file(let path): model = try Model(contentsOf: path)
-            case .builtIn: model = try Model(bytes: BuiltInModel.modelBytes())
+            case .file(let path): model = try Model(contentsOf: path, options: options)
+            case .builtIn: model = try Model(bytes: BuiltInModel.modelBytes(), options: options)
             }
         } catch {
             throw WatcherError(.model, "cannot load \(modelPath): \(error)")

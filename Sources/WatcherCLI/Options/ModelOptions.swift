@@ -1,4 +1,5 @@
 import ArgumentParser
+import TinyGraph
 import Watcher
 
 /// Which model classifies the crop, and how the crop is cut and fed to it.
@@ -17,6 +18,9 @@ struct ModelOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Input convention: custom-vision (BGR 0-255, mean subtracted unless the graph has data_bn), rgb255, rgb01, rgb-1-1. (env WATCHER_PIXELS; default: custom-vision)", valueName: "preset"))
     var pixels: String?
+
+    @Option(help: ArgumentHelp("Threads each inference uses: 1 keeps the watcher on one core (a check spends most of its time waiting for the camera); 0 means one per core. (env WATCHER_THREADS; default: 1)", valueName: "n"))
+    var threads: Int?
 
     var modelSource: ModelSource { ModelSource(option: EnvironmentFallback.string(model, "WATCHER_MODEL")) }
     var labelsPath: String? { EnvironmentFallback.string(labels, "WATCHER_LABELS") }
@@ -47,7 +51,20 @@ struct ModelOptions: ParsableArguments {
         return preset
     }
 
+    func threadCount() throws -> Int {
+        try Self.threadCount(threads)
+    }
+
+    /// `--threads` (or WATCHER_THREADS): 0 to LoadOptions.maximumThreads.
+    static func threadCount(_ option: Int?) throws -> Int {
+        let count = try EnvironmentFallback.int(option, "WATCHER_THREADS") ?? 1
+        guard (0...LoadOptions.maximumThreads).contains(count) else {
+            throw ValidationError("--threads \(count): give 1 (the default), up to \(LoadOptions.maximumThreads), or 0 for one per core")
+        }
+        return count
+    }
+
     func loader() throws -> ClassifierLoader {
-        ClassifierLoader(model: modelSource, labelsPath: labelsPath, preset: try pixelPreset())
+        ClassifierLoader(model: modelSource, labelsPath: labelsPath, preset: try pixelPreset(), threads: try threadCount())
     }
 }

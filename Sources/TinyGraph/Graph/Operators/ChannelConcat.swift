@@ -30,21 +30,37 @@ struct ChannelConcatOp: Equatable {
         }
     }
 
-    func execute(inputs: [TensorView], outputs: [TensorView]) {
+    /// Convolutions and copies split their work over `threads` when given.
+    func execute(inputs: [TensorView], outputs: [TensorView], threads: ThreadPool? = nil) {
         let output = outputs[0].floats
         let stride = totalChannels
         var offset = 0
         for (part, count) in zip(parts, channels) {
             switch part {
             case .convolution(let op, let input, let outputShape):
-                op.executeConv2D(input: inputs[input], output: output + offset, outputShape: outputShape, outputPixelStride: stride)
+                op.executeConv2D(input: inputs[input], output: output + offset, outputShape: outputShape, outputPixelStride: stride,
+                                 threads: threads)
             case .copy(let input):
-                let source = UnsafePointer(inputs[input].floats)
-                for pixel in 0..<pixels {
-                    (output + (pixel &* stride &+ offset)).update(from: source + pixel &* count, count: count)
+                let source = UnsafePointer(inputs[input].floats), target = output + offset, pixels = pixels
+                let tasks = WorkSplit.taskCount(threads, units: pixels, work: 8 &* pixels &* count, minimum: WorkSplit.minimumParallelBytes)
+                guard tasks > 1, let threads else {
+                    Self.copy(source, into: target, pixels: 0..<pixels, channels: count, stride: stride)
+                    break
+                }
+                threads.forEach(tasks) { task in
+                    Self.copy(source, into: target, pixels: WorkSplit.range(task, of: tasks, count: pixels), channels: count, stride: stride)
                 }
             }
             offset &+= count
+        }
+    }
+
+    /// Copies `channels` floats per pixel of `pixels` into pixels `stride` floats apart.
+    private static func copy(
+        _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, pixels: Range<Int>, channels: Int, stride: Int
+    ) {
+        for pixel in pixels {
+            (target + pixel &* stride).update(from: source + pixel &* channels, count: channels)
         }
     }
 }

@@ -139,23 +139,26 @@ struct ConvolutionOp: Equatable {
     /// A packed Conv2D whose output pixels lie `outputPixelStride` floats apart (a
     /// channel slice of a concatenation, `ChannelConcatOp`); `outputShape` is the
     /// slice's [N, H, W, channels].
-    func executeConv2D(input: TensorView, output: UnsafeMutablePointer<Float>, outputShape: [Int], outputPixelStride: Int) {
+    func executeConv2D(input: TensorView, output: UnsafeMutablePointer<Float>, outputShape: [Int], outputPixelStride: Int,
+                       threads: ThreadPool? = nil) {
         guard let packed = packedWeights, kind == .conv2D, fusedPool == nil else {
             preconditionFailure("ConcatFusion only places packed, unfused Conv2D steps in a concatenation")
         }
         let filter = [packed.kernelHeight, packed.kernelWidth, packed.inChannels, packed.outChannels]
         SIMDConvolution.conv2D(input: input.floats, weights: packed, output: output,
                                geometry: geometry(input: input.shape, filter: filter, output: outputShape),
-                               activation: activation, outputPixelStride: outputPixelStride)
+                               activation: activation, outputPixelStride: outputPixelStride, threads: threads)
     }
 
-    func execute(inputs: [TensorView], outputs: [TensorView]) {
+    /// Runs the step; the packed kernels split their work over `threads` when given.
+    func execute(inputs: [TensorView], outputs: [TensorView], threads: ThreadPool? = nil) {
         if let pool = fusedPool, let packed = packedWeights {
             let g = geometry(input: inputs[0].shape, filter: [packed.kernelHeight, packed.kernelWidth, packed.inChannels, packed.outChannels],
                              output: pool.convolutionOutputShape)
             SIMDConvolution.conv2DMaxPool(
                 input: inputs[0].floats, weights: packed, output: outputs[0].floats, ring: outputs[1].floats, geometry: g,
-                activation: activation, pool: pool.pooling.geometry(input: pool.convolutionOutputShape, output: outputs[0].shape))
+                activation: activation, pool: pool.pooling.geometry(input: pool.convolutionOutputShape, output: outputs[0].shape),
+                threads: threads)
             return
         }
         if let packed = packedWeights {
@@ -163,9 +166,11 @@ struct ConvolutionOp: Equatable {
             let g = geometry(input: Self.imageShape(inputs[0].shape), filter: filter, output: Self.imageShape(outputs[0].shape))
             switch kind {
             case .conv2D:
-                SIMDConvolution.conv2D(input: inputs[0].floats, weights: packed, output: outputs[0].floats, geometry: g, activation: activation)
+                SIMDConvolution.conv2D(input: inputs[0].floats, weights: packed, output: outputs[0].floats, geometry: g,
+                                       activation: activation, threads: threads)
             case .depthwise:
-                SIMDDepthwise.depthwise(input: inputs[0].floats, weights: packed, output: outputs[0].floats, geometry: g, activation: activation)
+                SIMDDepthwise.depthwise(input: inputs[0].floats, weights: packed, output: outputs[0].floats, geometry: g,
+                                        activation: activation, threads: threads)
             }
             return
         }

@@ -97,13 +97,27 @@ enum ElementwiseOp {
                             outputTypes: [try context.makeType(destination, context.shape(0))])
     }
 
-    func execute(inputs: [TensorView], outputs: [TensorView]) {
+    /// Runs the step. With `threads`, unary functions and same-shape float32
+    /// binary ops split into ranges of elements (each element is computed alone:
+    /// the same bits); broadcasting, BiasAdd and Cast run on the calling thread.
+    func execute(inputs: [TensorView], outputs: [TensorView], threads: ThreadPool? = nil) {
         let output = outputs[0]
         switch self {
         case .unary(let function):
-            ReferenceElementwise.unary(function, inputs[0].floats, output.floats, count: output.elementCount)
+            let input = inputs[0].floats, result = output.floats
+            forEachRange(count: output.elementCount, operands: 2, threads) { range in
+                Self.unary(function, input + range.lowerBound, result + range.lowerBound, count: range.count)
+            }
         case .binary(let function, let shapes):
             switch output.dtype {
+            case .float32 where shapes.isElementwise:
+                let lhs = inputs[0].floats, rhs = inputs[1].floats, result = output.floats
+                let count = output.elementCount
+                forEachRange(count: count, operands: 3, threads) { range in
+                    let part = [range.count]
+                    ReferenceElementwise.binary(function, lhs + range.lowerBound, rhs + range.lowerBound, result + range.lowerBound,
+                                                BroadcastShapes(lhs: part, rhs: part, output: part))
+                }
             case .float32:
                 ReferenceElementwise.binary(function, inputs[0].floats, inputs[1].floats, output.floats, shapes)
             case .int32:
@@ -126,6 +140,30 @@ enum ElementwiseOp {
 }
 
 /// Unary float functions, with TensorFlow's definitions (see ReferenceElementwise.unary).
+extension ElementwiseOp {
+    /// The unary kernels: Sigmoid in vectors (SIMDMath, the same bits as the
+    /// reference), the others the reference loops.
+    static func unary(_ function: UnaryFunction, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+        switch function {
+        case .sigmoid: SIMDMath.sigmoid(input, output, count: count)
+        default: ReferenceElementwise.unary(function, input, output, count: count)
+        }
+    }
+
+    /// Calls `body` with ranges covering 0..<count: one range on the calling thread
+    /// when the step is small (`operands` arrays of 4-byte elements are read or
+    /// written), else one per task, each a whole number of vectors long.
+    private func forEachRange(count: Int, operands: Int, _ threads: ThreadPool?, _ body: @escaping (Range<Int>) -> Void) {
+        let tasks = WorkSplit.taskCount(threads, units: (count &+ floatVectorWidth &- 1) / floatVectorWidth,
+                                        work: count &* 4 &* operands, minimum: WorkSplit.minimumParallelBytes)
+        guard tasks > 1, let threads else {
+            body(0..<count)
+            return
+        }
+        threads.forEach(tasks) { task in body(WorkSplit.range(task, of: tasks, count: count, granule: floatVectorWidth)) }
+    }
+}
+
 enum UnaryFunction: Equatable {
     case relu
     case relu6

@@ -213,7 +213,24 @@ struct LayoutOp {
 
     // MARK: Execute
 
-    func execute(inputs: [TensorView], outputs: [TensorView]) {
+    /// Runs the step. With `threads`, a fused shuffle + split (`shuffleSplit`)
+    /// splits its pixels; every other layout op runs on the calling thread.
+    func execute(inputs: [TensorView], outputs: [TensorView], threads: ThreadPool? = nil) {
+        if case .shuffleSplit(let groups, let channels, let parts) = kind {
+            let source = UnsafeRawPointer(inputs[0].base), destinations = outputs.map { $0.base }
+            let pixels = inputs[0].elementCount / channels
+            let tasks = WorkSplit.taskCount(threads, units: pixels, work: 8 &* inputs[0].elementCount,
+                                            minimum: WorkSplit.minimumParallelBytes)
+            guard tasks > 1, let threads else {
+                FastTranspose.shuffleSplit(from: source, to: destinations, pixels: 0..<pixels, channels: channels, groups: groups, parts: parts)
+                return
+            }
+            threads.forEach(tasks) { task in
+                FastTranspose.shuffleSplit(from: source, to: destinations, pixels: WorkSplit.range(task, of: tasks, count: pixels),
+                                           channels: channels, groups: groups, parts: parts)
+            }
+            return
+        }
         switch kind {
         case .reshape:
             LayoutReference.copy(from: inputs[0].base, to: outputs[0].base, byteCount: outputs[0].type.byteCount)
@@ -255,9 +272,8 @@ struct LayoutOp {
                 inputShape: inputs[0].shape, before: before, after: after, mode: mode)
         case .shape(let dims):
             LayoutReference.writeShape(dims, to: outputs[0].base, dtype: outputs[0].dtype)
-        case .shuffleSplit(let groups, let channels, let parts):
-            FastTranspose.shuffleSplit(from: inputs[0].base, to: outputs.map { $0.base }, pixels: inputs[0].elementCount / channels,
-                                       channels: channels, groups: groups, parts: parts)
+        case .shuffleSplit:
+            break  // above
         }
     }
 }

@@ -52,11 +52,12 @@ struct PoolingOp: Equatable {
             strideH: strideH, strideW: strideW, padTop: padTop, padLeft: padLeft)
     }
 
-    func execute(inputs: [TensorView], outputs: [TensorView]) {
+    /// Runs the step; output rows split over `threads` when given.
+    func execute(inputs: [TensorView], outputs: [TensorView], threads: ThreadPool? = nil) {
         let g = geometry(input: inputs[0].shape, output: outputs[0].shape)
         switch kind {
-        case .max: SIMDPooling.maxPool(input: inputs[0].floats, output: outputs[0].floats, geometry: g)
-        case .average: SIMDPooling.avgPool(input: inputs[0].floats, output: outputs[0].floats, geometry: g)
+        case .max: SIMDPooling.maxPool(input: inputs[0].floats, output: outputs[0].floats, geometry: g, threads: threads)
+        case .average: SIMDPooling.avgPool(input: inputs[0].floats, output: outputs[0].floats, geometry: g, threads: threads)
         }
     }
 }

@@ -91,7 +91,9 @@ enum ReductionOp {
                             outputTypes: [try context.makeType(.float32, shape)])
     }
 
-    func execute(inputs: [TensorView], outputs: [TensorView]) {
+    /// Runs the step. With `threads`, Softmax splits its rows (each row is computed
+    /// by one thread in one order: the same bits); the reductions run on the calling thread.
+    func execute(inputs: [TensorView], outputs: [TensorView], threads: ThreadPool? = nil) {
         let input = inputs[0]
         let output = outputs[0]
         switch self {
@@ -133,7 +135,13 @@ enum ReductionOp {
         case .softmax:
             let count = input.shape[input.shape.count - 1]
             let rows = count == 0 ? 0 : input.elementCount / count
-            ReferenceReduction.softmax(input.floats, output.floats, rows: rows, count: count)
+            let x = input.floats, y = output.floats
+            let tasks = WorkSplit.taskCount(threads, units: rows, work: rows &* count &* 8, minimum: WorkSplit.minimumParallelBytes)
+            guard tasks > 1, let threads else {
+                SIMDMath.softmax(x, y, rows: 0..<rows, count: count)
+                return
+            }
+            threads.forEach(tasks) { task in SIMDMath.softmax(x, y, rows: WorkSplit.range(task, of: tasks, count: rows), count: count) }
         }
     }
 }

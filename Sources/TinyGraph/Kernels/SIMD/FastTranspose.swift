@@ -212,12 +212,14 @@ extension FastTranspose {
     /// per pixel, shuffled channel `r * groups + g` is source channel `g * (channels / groups) + r`,
     /// and output k takes the next `parts[k]` shuffled channels (a multiple of `groups`),
     /// which are rows `first..<first + parts[k] / groups` of the interleave. 4-byte
-    /// elements, groups in 2...4; writes each output once instead of shuffling then copying.
+    /// elements, groups in 2...4; writes each output once instead of shuffling then
+    /// copying. Only the pixels `pixels` (a thread's share).
     static func shuffleSplit(
-        from source: UnsafeRawPointer, to destinations: [UnsafeMutableRawPointer], pixels: Int, channels: Int, groups: Int, parts: [Int]
+        from source: UnsafeRawPointer, to destinations: [UnsafeMutableRawPointer], pixels: Range<Int>, channels: Int, groups: Int,
+        parts: [Int]
     ) {
         let columnStride = channels / groups
-        for pixel in 0..<pixels {
+        for pixel in pixels {
             let input = source + pixel &* channels &* 4
             var firstRow = 0
             for (index, part) in parts.enumerated() {

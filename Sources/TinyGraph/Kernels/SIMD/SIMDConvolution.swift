@@ -26,10 +26,14 @@ enum SIMDConvolution {
     /// per core or less; MobileNetV2's last 1×1 conv has 1.6 MB of weights).
     static let panelGroupBytes = 256 * 1024
 
+    /// `threads`: split the work over a pool's threads (`ConvolutionSplit`); nil or
+    /// one thread computes it all on the calling thread. Every output is computed by
+    /// the same micro-kernel in the same order either way: the same bits.
     @inline(never)  // a symbol of its own: profiles and the arm64 disassembly check find it
     static func conv2D(
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>,
-        geometry: ConvolutionGeometry, activation: ConvolutionOp.Activation, outputPixelStride: Int? = nil
+        geometry: ConvolutionGeometry, activation: ConvolutionOp.Activation, outputPixelStride: Int? = nil,
+        threads: ThreadPool? = nil
     ) {
         // Floats from one output pixel to the next: the channel count, or more when the
         // output is a channel slice of a wider tensor (a ConcatV2 input written in place).
@@ -45,30 +49,53 @@ enum SIMDConvolution {
                 outHeight: 1, outWidth: pixels, outChannels: g.outChannels, strideH: 1, strideW: 1,
                 dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0)
         }
-        // Zeros stand in for input rows in the padding (a whole kernel row's worth);
-        // rows[run * pixelBlock + m] is the input pointer of every run for each pixel of a block.
-        let (zeros, rows) = allocateRowWorkspace(g)
-        defer {
-            zeros.deallocate()
-            rows.deallocate()
-        }
         if g.batch == 1 && g.outHeight == 1 && g.outWidth == 1 && g.kernelHeight == 1 && g.kernelWidth == 1
             && g.inHeight == 1 && g.inWidth == 1 {
-            singlePixel(input: input, weights: weights, output: output, outChannels: g.outChannels, activation: activation)
+            singlePixel(input: input, weights: weights, output: output, outChannels: g.outChannels, activation: activation,
+                        threads: threads)
             return
         }
+        let split = ConvolutionSplit(g, weights, threads: threads)
+        let imagePixels = g.outHeight &* g.outWidth
+        guard split.taskCount > 1, let threads else {
+            conv2DTask(input: input, weights: weights, output: output, pixelStride: pixelStride, geometry: g,
+                       activation: activation, batches: 0..<g.batch, pixels: 0..<imagePixels, panels: 0..<weights.panelCount)
+            return
+        }
+        let workspaceBytes = rowWorkspaceBytes(g)
+        threads.forEachOnThread(split.taskCount) { task, thread in
+            let part = split.part(task)
+            conv2DTask(input: input, weights: weights, output: output, pixelStride: pixelStride, geometry: g,
+                       activation: activation, batches: part.batch..<(part.batch &+ 1), pixels: part.pixels, panels: part.panels,
+                       workspace: threads.scratch(thread, byteCount: workspaceBytes))
+        }
+    }
+
+    /// Output pixels `pixels` of the images `batches`, channels of `panels`: the
+    /// panels in groups of at most `panelGroupBytes`, each group over every pixel.
+    /// `workspace` (`rowWorkspaceBytes`) holds the row table; nil allocates one.
+    static func conv2DTask(
+        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>, pixelStride: Int,
+        geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation, batches: Range<Int>, pixels: Range<Int>,
+        panels: Range<Int>, workspace: UnsafeMutableRawPointer? = nil
+    ) {
+        guard !pixels.isEmpty, !panels.isEmpty else { return }
+        let memory = workspace ?? UnsafeMutableRawPointer.allocate(byteCount: rowWorkspaceBytes(g), alignment: 64)
+        defer { if workspace == nil { memory.deallocate() } }
+        let (zeros, rows) = rowWorkspace(g, in: memory)
         let panelBytes = max(weights.panelStride &* 4, 1)
         let groupPanels = max(panelGroupBytes / panelBytes, 1)
-        var firstPanel = 0
-        while firstPanel < weights.panelCount {
-            let panels = firstPanel..<min(firstPanel &+ groupPanels, weights.panelCount)
-            let imagePixels = g.outHeight &* g.outWidth
-            for n in 0..<g.batch {
-                conv2DPixels(input: input, weights: weights, panels: panels, output: output + n &* imagePixels &* pixelStride,
-                             pixelStride: pixelStride, batch: n, pixels: 0..<imagePixels, geometry: g, activation: activation,
+        let imagePixels = g.outHeight &* g.outWidth
+        var firstPanel = panels.lowerBound
+        while firstPanel < panels.upperBound {
+            let group = firstPanel..<min(firstPanel &+ groupPanels, panels.upperBound)
+            for n in batches {
+                conv2DPixels(input: input, weights: weights, panels: group,
+                             output: output + (n &* imagePixels &+ pixels.lowerBound) &* pixelStride,
+                             pixelStride: pixelStride, batch: n, pixels: pixels, geometry: g, activation: activation,
                              zeros: zeros, rows: rows)
             }
-            firstPanel = panels.upperBound
+            firstPanel = group.upperBound
         }
     }
 
@@ -77,10 +104,40 @@ enum SIMDConvolution {
     /// for it; here four panels go at a time, so eight independent accumulator chains
     /// hide the multiply-add latency. Each output still starts from its bias and adds
     /// its K products in order: the same bits as the blocked kernel.
+    /// Panels of a matrix-vector product per task: whole groups of four, and enough
+    /// weights (128 KiB) that a task is worth waking a thread for.
+    static let singlePixelTaskPanels = 4
+
+    static func singlePixel(
+        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>, outChannels: Int,
+        activation: ConvolutionOp.Activation, threads: ThreadPool? = nil
+    ) {
+        // Memory-bound: split by weight bytes (each panel's weights are read once).
+        let tasks = WorkSplit.taskCount(threads,
+                                        units: (weights.panelCount &+ singlePixelTaskPanels &- 1) / singlePixelTaskPanels,
+                                        work: weights.panelCount &* weights.panelStride &* 4,
+                                        minimum: 2 &* WorkSplit.minimumParallelBytes)
+        guard tasks > 1, let threads else {
+            singlePixel(input: input, weights: weights, output: output, outChannels: outChannels, activation: activation,
+                        panels: 0..<weights.panelCount)
+            return
+        }
+        threads.forEach(tasks) { task in
+            singlePixel(input: input, weights: weights, output: output, outChannels: outChannels, activation: activation,
+                        panels: WorkSplit.range(task, of: tasks, count: weights.panelCount, granule: singlePixelTaskPanels))
+        }
+    }
+
+    /// A pointwise conv with one output pixel (a classifier's MatMul on one row): a
+    /// matrix-vector product, here over the panels `panels`. The blocked kernel would
+    /// compute a whole pixel block for it; here four panels go at a time, so eight
+    /// independent accumulator chains hide the multiply-add latency. Each output
+    /// still starts from its bias and adds its K products in order: the same bits as
+    /// the blocked kernel.
     @inline(never)
     static func singlePixel(
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>, outChannels: Int,
-        activation: ConvolutionOp.Activation
+        activation: ConvolutionOp.Activation, panels: Range<Int>
     ) {
         let depth = weights.inChannels
         let panelStride = weights.panelStride
@@ -90,8 +147,8 @@ enum SIMDConvolution {
             let channel = panel &* panelWidth
             return (min(half, outChannels &- channel), min(half, outChannels &- channel &- half))
         }
-        var panel = 0
-        while panel &+ 4 <= weights.panelCount {
+        var panel = panels.lowerBound
+        while panel &+ 4 <= panels.upperBound {
             var w0 = UnsafePointer(weights.floats + panel &* panelStride)
             var w1 = w0 + panelStride, w2 = w1 + panelStride, w3 = w2 + panelStride
             var a0 = loadVector(w0), b0 = loadVector(w0 + half), a1 = loadVector(w1), b1 = loadVector(w1 + half)
@@ -112,7 +169,7 @@ enum SIMDConvolution {
             storePixel(a3, b3, output + (panel &+ 3) &* panelWidth, widthA3, widthB3, activation)
             panel &+= 4
         }
-        while panel < weights.panelCount {
+        while panel < panels.upperBound {
             var w = UnsafePointer(weights.floats + panel &* panelStride)
             var a = loadVector(w), b = loadVector(w + half)
             for c in 0..<depth {
@@ -126,13 +183,24 @@ enum SIMDConvolution {
         }
     }
 
-    /// Scratch for `conv2DPixels`: a zero run (a whole kernel row's worth) and the run
-    /// pointer table. The caller deallocates both.
-    static func allocateRowWorkspace(_ g: ConvolutionGeometry) -> (zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>) {
-        let zeroCount = max(g.kernelWidth * g.inChannels, 1)
-        let zeros = UnsafeMutablePointer<Float>.allocate(capacity: zeroCount)
-        zeros.initialize(repeating: 0, count: zeroCount)
-        let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: g.kernelHeight * g.kernelWidth * pixelBlock)
+    /// Bytes of `conv2DPixels`'s scratch (`rowWorkspace`).
+    static func rowWorkspaceBytes(_ g: ConvolutionGeometry) -> Int {
+        let zeroBytes = (4 &* max(g.kernelWidth &* g.inChannels, 1) &+ 63) / 64 &* 64
+        return zeroBytes &+ MemoryLayout<UnsafePointer<Float>>.stride &* max(g.kernelHeight &* g.kernelWidth &* pixelBlock, 1)
+    }
+
+    /// Scratch for `conv2DPixels` in `memory` (`rowWorkspaceBytes`, 64-byte aligned):
+    /// zeros that stand in for input rows in the padding (a whole kernel row's worth,
+    /// written here), then the run pointer table: rows[run * pixelBlock + m] is the
+    /// input pointer of every run for each pixel of a block.
+    static func rowWorkspace(
+        _ g: ConvolutionGeometry, in memory: UnsafeMutableRawPointer
+    ) -> (zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>) {
+        let zeroCount = max(g.kernelWidth &* g.inChannels, 1)
+        let zeros = memory.bindMemory(to: Float.self, capacity: zeroCount)
+        zeros.update(repeating: 0, count: zeroCount)
+        let zeroBytes = (4 &* zeroCount &+ 63) / 64 &* 64
+        let rows = (memory + zeroBytes).bindMemory(to: UnsafePointer<Float>.self, capacity: max(g.kernelHeight &* g.kernelWidth &* pixelBlock, 1))
         return (zeros, rows)
     }
 

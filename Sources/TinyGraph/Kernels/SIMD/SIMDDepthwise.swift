@@ -19,14 +19,35 @@
 /// Each output is the bias, then the taps inside the input in (ky, kx) order, as
 /// the reference sums them.
 enum SIMDDepthwise {
+    /// `threads`: split the output rows over a pool's threads; nil or one thread
+    /// computes them all on the calling thread. Rows are independent: the same bits.
+    static func depthwise(
+        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>,
+        geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation, threads: ThreadPool? = nil
+    ) {
+        guard g.inChannels > 0, g.outWidth > 0 else { return }
+        let rows = g.batch &* g.outHeight
+        let multiplyAdds = rows &* g.outWidth &* g.inChannels &* g.kernelHeight &* g.kernelWidth
+        let tasks = WorkSplit.taskCount(threads, units: rows, work: multiplyAdds,
+                                        minimum: WorkSplit.minimumParallelMultiplyAdds)
+        guard tasks > 1, let threads else {
+            depthwise(input: input, weights: weights, output: output, geometry: g, activation: activation, rows: 0..<rows)
+            return
+        }
+        threads.forEach(tasks) { task in
+            depthwise(input: input, weights: weights, output: output, geometry: g, activation: activation,
+                      rows: WorkSplit.range(task, of: tasks, count: rows))
+        }
+    }
+
+    /// Output rows `rows` (flat indices n × outHeight + oy).
     @inline(never)  // a symbol of its own for profiles
     static func depthwise(
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>,
-        geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation
+        geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation, rows: Range<Int>
     ) {
-        guard g.inChannels > 0, g.outWidth > 0 else { return }
         if g.inChannels < floatVectorWidth {
-            narrow(input: input, weights: weights, output: output, geometry: g, activation: activation)
+            narrow(input: input, weights: weights, output: output, geometry: g, activation: activation, rows: rows)
             return
         }
         let threeWide = g.kernelWidth == 3 && g.dilationW == 1 && g.outWidth >= 4
@@ -34,18 +55,17 @@ enum SIMDDepthwise {
         var tileStart = 0
         while tileStart < g.inChannels {
             let tileEnd = min(tileStart &+ tile, g.inChannels)
-            for n in 0..<g.batch {
-                for oy in 0..<g.outHeight {
-                    var row = Row(g, weights, input: input, output: output, n: n, oy: oy)
-                    row.firstChannel = tileStart
-                    row.endChannel = tileEnd
-                    switch (threeWide ? g.strideW : 0, row.rows) {
-                    case (1, 3): row3(Block3Stride1.self, AllKernelRows.self, row, g, activation)
-                    case (1, _): row3(Block3Stride1.self, SomeKernelRows.self, row, g, activation)
-                    case (2, 3): row3(Block3Stride2.self, AllKernelRows.self, row, g, activation)
-                    case (2, _): row3(Block3Stride2.self, SomeKernelRows.self, row, g, activation)
-                    default: rowGeneric(row, g, activation)
-                    }
+            for flat in rows {
+                let n = flat / g.outHeight
+                var row = Row(g, weights, input: input, output: output, n: n, oy: flat &- n &* g.outHeight)
+                row.firstChannel = tileStart
+                row.endChannel = tileEnd
+                switch (threeWide ? g.strideW : 0, row.rows) {
+                case (1, 3): row3(Block3Stride1.self, AllKernelRows.self, row, g, activation)
+                case (1, _): row3(Block3Stride1.self, SomeKernelRows.self, row, g, activation)
+                case (2, 3): row3(Block3Stride2.self, AllKernelRows.self, row, g, activation)
+                case (2, _): row3(Block3Stride2.self, SomeKernelRows.self, row, g, activation)
+                default: rowGeneric(row, g, activation)
                 }
             }
             tileStart = tileEnd
@@ -62,6 +82,7 @@ enum SIMDDepthwise {
     static let minimumTileChannels = 4 * floatVectorWidth
 
     static func tileChannels(_ g: ConvolutionGeometry) -> Int {
+        if g.strideH > 1 { return g.inChannels }
         let bytesPerChannel = 4 &* g.kernelHeight &* g.inWidth
         let vectors = tileBytes / max(bytesPerChannel, 1) / floatVectorWidth
         return max(minimumTileChannels, vectors &* floatVectorWidth)
@@ -232,12 +253,13 @@ enum SIMDDepthwise {
     /// loads and stores must not touch the neighbouring pixels).
     static func narrow(
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>,
-        geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation
+        geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation, rows: Range<Int>
     ) {
         let channels = g.inChannels
-        for n in 0..<g.batch {
-            for oy in 0..<g.outHeight {
-                let row = Row(g, weights, input: input, output: output, n: n, oy: oy)
+        for flat in rows {
+            do {
+                let n = flat / g.outHeight
+                let row = Row(g, weights, input: input, output: output, n: n, oy: flat &- n &* g.outHeight)
                 for ox in 0..<g.outWidth {
                     let left = ox &* g.strideW &- g.padLeft
                     var acc = loadVector(row.bias)

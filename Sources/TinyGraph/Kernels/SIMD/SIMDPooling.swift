@@ -1,22 +1,46 @@
 /// MaxPool and AvgPool, 16 channels at a time. Windows are visited in the reference
 /// kernels' order, so results are identical to theirs.
 enum SIMDPooling {
+    /// Output rows split over `threads` when given (rows are independent: the same bits).
+    static func maxPool(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: PoolingGeometry, threads: ThreadPool? = nil
+    ) {
+        forEachRowRange(g, threads) { rows in maxPool(input: input, output: output, geometry: g, rows: rows) }
+    }
+
+    /// Output rows `rows` (flat indices n × outHeight + oy).
     @inline(never)
-    static func maxPool(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: PoolingGeometry) {
+    static func maxPool(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: PoolingGeometry, rows: Range<Int>) {
+        guard g.outHeight > 0 else { return }
         // The input rows under the current window row band: never more than the input
         // has, however large the declared window (a hostile file may ask for 2^30 rows).
         let windowRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(min(g.windowHeight, g.inHeight), 1))
         defer { windowRows.deallocate() }
         let rowStride = g.inWidth &* g.channels
-        for n in 0..<g.batch {
-            for oy in 0..<g.outHeight {
-                let yStart = oy &* g.strideH &- g.padTop
-                let y0 = max(yStart, 0)
-                let y1 = max(min(yStart &+ g.windowHeight, g.inHeight), y0)
-                for iy in y0..<y1 { windowRows[iy &- y0] = input + (n &* g.inHeight &+ iy) &* rowStride }
-                maxPoolRow(windowRows, rowCount: y1 &- y0, output + ((n &* g.outHeight &+ oy) &* g.outWidth) &* g.channels, geometry: g)
-            }
+        for flat in rows {
+            let n = flat / g.outHeight
+            let oy = flat &- n &* g.outHeight
+            let yStart = oy &* g.strideH &- g.padTop
+            let y0 = max(yStart, 0)
+            let y1 = max(min(yStart &+ g.windowHeight, g.inHeight), y0)
+            for iy in y0..<y1 { windowRows[iy &- y0] = input + (n &* g.inHeight &+ iy) &* rowStride }
+            maxPoolRow(windowRows, rowCount: y1 &- y0, output + flat &* g.outWidth &* g.channels, geometry: g)
         }
+    }
+
+    /// Calls `body` with ranges of output rows (flat n × outHeight + oy) covering
+    /// them all: one range on the calling thread for a small pool, else one per task.
+    private static func forEachRowRange(_ g: PoolingGeometry, _ threads: ThreadPool?, _ body: @escaping (Range<Int>) -> Void) {
+        let rows = g.batch &* g.outHeight
+        // Bytes read (each window element once) and written.
+        let bytes = 4 &* rows &* g.outWidth &* g.channels &* (1 &+ g.windowHeight &* g.windowWidth)
+        let tasks = WorkSplit.taskCount(threads, units: rows, work: bytes,
+                                        minimum: WorkSplit.minimumParallelBytes)
+        guard tasks > 1, let threads else {
+            body(0..<rows)
+            return
+        }
+        threads.forEach(tasks) { task in body(WorkSplit.range(task, of: tasks, count: rows)) }
     }
 
     /// One output row of a max pool: `windowRows` points at the `rowCount` input rows
@@ -99,10 +123,18 @@ enum SIMDPooling {
         }
     }
 
-    /// The mean over the window's positions inside the input (TensorFlow's SAME rule).
+    /// The mean over the window's positions inside the input (TensorFlow's SAME rule);
+    /// output rows split over `threads` when given.
+    static func avgPool(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: PoolingGeometry, threads: ThreadPool? = nil
+    ) {
+        forEachRowRange(g, threads) { rows in avgPool(input: input, output: output, geometry: g, rows: rows) }
+    }
+
+    /// Output rows `rows` (flat indices n × outHeight + oy).
     @inline(never)
-    static func avgPool(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: PoolingGeometry) {
-        forEachWindow(g) { outputPixel, y0, y1, x0, x1, n in
+    static func avgPool(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, geometry g: PoolingGeometry, rows: Range<Int>) {
+        forEachWindow(g, rows: rows) { outputPixel, y0, y1, x0, x1, n in
             let count = max(y1 &- y0, 0) &* max(x1 &- x0, 0)
             let divisor = FloatVector(repeating: Float(max(count, 1)))
             var channel = 0
@@ -123,21 +155,22 @@ enum SIMDPooling {
         }
     }
 
-    /// Calls `body(outputPixel, y0, y1, x0, x1, batch)` for every output position with
-    /// its window clipped to the input.
+    /// Calls `body(outputPixel, y0, y1, x0, x1, batch)` for every output position of
+    /// the rows `rows` (flat n × outHeight + oy) with its window clipped to the input.
     @inline(__always)
-    private static func forEachWindow(_ g: PoolingGeometry, _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
-        for n in 0..<g.batch {
-            for oy in 0..<g.outHeight {
-                let yStart = oy &* g.strideH &- g.padTop
-                let y0 = max(yStart, 0)
-                let y1 = max(min(yStart &+ g.windowHeight, g.inHeight), y0)
-                for ox in 0..<g.outWidth {
-                    let xStart = ox &* g.strideW &- g.padLeft
-                    let x0 = max(xStart, 0)
-                    let x1 = max(min(xStart &+ g.windowWidth, g.inWidth), x0)
-                    body((n &* g.outHeight &+ oy) &* g.outWidth &+ ox, y0, y1, x0, x1, n)
-                }
+    private static func forEachWindow(_ g: PoolingGeometry, rows: Range<Int>, _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+        guard g.outHeight > 0 else { return }
+        for flat in rows {
+            let n = flat / g.outHeight
+            let oy = flat &- n &* g.outHeight
+            let yStart = oy &* g.strideH &- g.padTop
+            let y0 = max(yStart, 0)
+            let y1 = max(min(yStart &+ g.windowHeight, g.inHeight), y0)
+            for ox in 0..<g.outWidth {
+                let xStart = ox &* g.strideW &- g.padLeft
+                let x0 = max(xStart, 0)
+                let x1 = max(min(xStart &+ g.windowWidth, g.inWidth), x0)
+                body(flat &* g.outWidth &+ ox, y0, y1, x0, x1, n)
             }
         }
     }
