@@ -10,6 +10,9 @@ struct Value {
     /// packing and attribute reads take it from there, so weights are copied once.
     /// May be unaligned: read it with `loadUnaligned` or `copyMemory`.
     var fileContent: UnsafeRawPointer? = nil
+    /// Set for the activations (and quantized operands) of a quantized TFLite model,
+    /// whose dtype is then .uint8 (see `ActivationQuantization`).
+    var quantization: ActivationQuantization? = nil
 
     var isConstant: Bool { constant != nil || fileContent != nil }
 

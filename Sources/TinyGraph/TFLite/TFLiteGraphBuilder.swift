@@ -237,8 +237,15 @@ struct TFLiteGraphBuilder {
         let index = Int(op.outputs[position])
         let tensor = subgraph.tensors[index]
         let type = graph.values[id].type
-        guard tensor.type?.dtype == type.dtype else {
+        // int8 and uint8 tensors are stored unsigned (`ActivationQuantization`).
+        let isQuantized = Self.isQuantizedInteger(tensor.type)
+        guard (isQuantized ? .uint8 : tensor.type?.dtype) == type.dtype else {
             throw error(field: "Tensor.type", "output '\(tensor.name)' is \(tensor.typeName) in the file; the operator computes \(type.dtype.name)")
+        }
+        if isQuantized, graph.values[id].quantization == nil {
+            // Data movement (RESHAPE, SQUEEZE, PAD, CONCATENATION) keeps the bytes; TFLite
+            // reads them with the output tensor's own parameters.
+            graph.values[id].quantization = try activationQuantization(ofTensor: index)
         }
         // A dynamic tensor's `shape` holds 1 where its shape_signature has -1 (unknown
         // when the file was written), and [] when even its rank was unknown.
