@@ -31,7 +31,7 @@ extension Operation {
     /// Bytes of the packed filter (and requantization tables) a quantized step holds.
     var quantizedWeightByteCount: Int {
         guard case .quantized(.convolution(let op)) = self else { return 0 }
-        if let packed = op.packed { return packed.storage.byteCount + packed.requantizationTables.byteCount }
+        if let packed = op.packed { return packed.byteCount }
         return 2 * (op.filter?.values.count ?? 0)
     }
 }

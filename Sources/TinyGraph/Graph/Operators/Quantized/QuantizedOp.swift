@@ -40,16 +40,24 @@ enum QuantizedOp: Equatable {
         case .convolution(let op):
             op.execute(inputs: inputs, outputs: outputs)
         case .add(let p, let shapes, let reference):
-            let (a, b) = (inputs[0].elements(as: UInt8.self), inputs[1].elements(as: UInt8.self))
+            let (a, b) = (UnsafePointer(inputs[0].elements(as: UInt8.self)), UnsafePointer(inputs[1].elements(as: UInt8.self)))
             if !reference, shapes.isElementwise {
                 QuantizedElementwise.add(a, b, out, count: count, p)
+            } else if !reference, let (smallIsRight, period) = shapes.periodicOperand {
+                QuantizedElementwise.periodic(a, b, out, count: count, smallIsRight: smallIsRight, period: period) {
+                    QuantizedElementwise.add($0, $1, $2, count: $3, p)
+                }
             } else {
                 ReferenceQuantizedElementwise.broadcast(a, b, out, shapes: shapes) { ReferenceQuantizedElementwise.add($0, $1, p) }
             }
         case .mul(let p, let shapes, let reference):
-            let (a, b) = (inputs[0].elements(as: UInt8.self), inputs[1].elements(as: UInt8.self))
+            let (a, b) = (UnsafePointer(inputs[0].elements(as: UInt8.self)), UnsafePointer(inputs[1].elements(as: UInt8.self)))
             if !reference, shapes.isElementwise {
                 QuantizedElementwise.mul(a, b, out, count: count, p)
+            } else if !reference, let (smallIsRight, period) = shapes.periodicOperand {
+                QuantizedElementwise.periodic(a, b, out, count: count, smallIsRight: smallIsRight, period: period) {
+                    QuantizedElementwise.mul($0, $1, $2, count: $3, p)
+                }
             } else {
                 ReferenceQuantizedElementwise.broadcast(a, b, out, shapes: shapes) { ReferenceQuantizedElementwise.mul($0, $1, p) }
             }

@@ -37,8 +37,8 @@ final class PackedQuantizedWeights: Equatable {
     /// Per output channel (padded to the panels): TFLite's multiplier, then its shift
     /// split into a left and a right shift, for the vector epilogue: three int32 tables.
     let requantizationTables: TensorBuffer
-    /// FULLY_CONNECTED's requantization (double scales), else nil.
-    let doubleScales: [Double]?
+    /// FULLY_CONNECTED's requantization (double scales, padded like the tables), else nil.
+    let doubleScales: TensorBuffer?
 
     var multipliers: UnsafePointer<Int32> { UnsafePointer(requantizationTables.bytes.assumingMemoryBound(to: Int32.self)) }
     var leftShifts: UnsafePointer<Int32> { multipliers + paddedChannels }
@@ -52,6 +52,9 @@ final class PackedQuantizedWeights: Equatable {
     var bytes: UnsafeMutableRawPointer { storage.bytes }
 
     static func == (lhs: PackedQuantizedWeights, rhs: PackedQuantizedWeights) -> Bool { lhs === rhs }
+
+    /// Bytes held (packed filter, requantization tables).
+    var byteCount: Int { storage.byteCount + requantizationTables.byteCount + (doubleScales?.byteCount ?? 0) }
 
     private init(layout: Layout, kernelHeight: Int, kernelWidth: Int, inChannels: Int, outChannels: Int, inputZeroPoint: Int32,
                  requantization: QuantizedRequantization, int8Groups: Bool) {
@@ -67,7 +70,7 @@ final class PackedQuantizedWeights: Equatable {
         let padded = (outChannels + Self.panelWidth - 1) / Self.panelWidth * Self.panelWidth
         requantizationTables = TensorBuffer(byteCount: 3 * 4 * padded)
         let tables = requantizationTables.bytes.assumingMemoryBound(to: Int32.self)
-        var doubleScales: [Double]? = nil
+        var doubleScales: TensorBuffer? = nil
         switch requantization {
         case .fixedPoint(let values):
             for (channel, multiplier) in values.enumerated() where channel < padded {
@@ -76,7 +79,11 @@ final class PackedQuantizedWeights: Equatable {
                 tables[2 * padded + channel] = Int32(max(-multiplier.shift, 0))
             }
         case .double(let scales):
-            doubleScales = scales
+            let buffer = TensorBuffer(byteCount: 8 * padded)
+            for (channel, scale) in scales.enumerated() where channel < padded {
+                buffer.bytes.storeBytes(of: scale, toByteOffset: 8 * channel, as: Double.self)
+            }
+            doubleScales = buffer
         }
         self.doubleScales = doubleScales
         let byteCount = layout == .panels

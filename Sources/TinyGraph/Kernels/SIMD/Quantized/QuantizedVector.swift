@@ -8,14 +8,14 @@
 /// (checked in the generated code with Swift 6.3.1).
 typealias QuantizedVector = SIMD16<Int32>
 
-@inline(__always)
+@_transparent
 func loadWidened(int16s p: UnsafeRawPointer) -> QuantizedVector {
     let v = p.loadUnaligned(as: SIMD16<Int16>.self)
     return QuantizedVector(Int32(v[0]), Int32(v[1]), Int32(v[2]), Int32(v[3]), Int32(v[4]), Int32(v[5]), Int32(v[6]), Int32(v[7]),
                            Int32(v[8]), Int32(v[9]), Int32(v[10]), Int32(v[11]), Int32(v[12]), Int32(v[13]), Int32(v[14]), Int32(v[15]))
 }
 
-@inline(__always)
+@_transparent
 func loadWidened(bytes p: UnsafeRawPointer) -> QuantizedVector {
     let v = p.loadUnaligned(as: SIMD16<UInt8>.self)
     return QuantizedVector(Int32(v[0]), Int32(v[1]), Int32(v[2]), Int32(v[3]), Int32(v[4]), Int32(v[5]), Int32(v[6]), Int32(v[7]),
@@ -23,7 +23,7 @@ func loadWidened(bytes p: UnsafeRawPointer) -> QuantizedVector {
 }
 
 /// Lanes already in 0...255, as bytes.
-@inline(__always)
+@_transparent
 func narrowToBytes(_ v: QuantizedVector) -> SIMD16<UInt8> {
     SIMD16<UInt8>(UInt8(truncatingIfNeeded: v[0]), UInt8(truncatingIfNeeded: v[1]), UInt8(truncatingIfNeeded: v[2]),
                   UInt8(truncatingIfNeeded: v[3]), UInt8(truncatingIfNeeded: v[4]), UInt8(truncatingIfNeeded: v[5]),
@@ -33,7 +33,7 @@ func narrowToBytes(_ v: QuantizedVector) -> SIMD16<UInt8> {
                   UInt8(truncatingIfNeeded: v[15]))
 }
 
-@inline(__always)
+@_transparent
 func storeBytes(_ v: SIMD16<UInt8>, _ p: UnsafeMutablePointer<UInt8>, count: Int) {
     if count >= 16 {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<UInt8>.self)
@@ -59,80 +59,82 @@ struct QuantizedRequantizer {
     var multiplier: QuantizedVector
     var leftShift: QuantizedVector
     var rightShift: QuantizedVector
+    /// 2^rightShift − 1, and half of it: the rounding's remainder mask and threshold.
+    var mask: QuantizedVector
+    var halfMask: QuantizedVector
     var zeroPoint: QuantizedVector
     var minimum: QuantizedVector
     var maximum: QuantizedVector
+    /// Whether any lane shifts left (multipliers of 1 and more; convolutions have none).
+    var shiftsLeft: Bool
 
     /// Lanes `channel ..< channel + 16` of per-channel tables (padded to whole vectors).
-    @inline(__always)
+    @_transparent
     init(multipliers: UnsafePointer<Int32>, leftShifts: UnsafePointer<Int32>, rightShifts: UnsafePointer<Int32>,
          zeroPoint: Int32, minimum: Int32, maximum: Int32) {
         multiplier = UnsafeRawPointer(multipliers).loadUnaligned(as: QuantizedVector.self)
         leftShift = UnsafeRawPointer(leftShifts).loadUnaligned(as: QuantizedVector.self)
         rightShift = UnsafeRawPointer(rightShifts).loadUnaligned(as: QuantizedVector.self)
+        mask = (QuantizedVector(repeating: 1) &<< rightShift) &- 1
+        halfMask = mask &>> 1
         self.zeroPoint = QuantizedVector(repeating: zeroPoint)
         self.minimum = QuantizedVector(repeating: minimum)
         self.maximum = QuantizedVector(repeating: maximum)
+        shiftsLeft = leftShift != QuantizedVector()
     }
 
     /// One multiplier for every lane.
-    @inline(__always)
+    @_transparent
     init(_ multiplier: QuantizedArithmetic.Multiplier, zeroPoint: Int32, minimum: Int32, maximum: Int32) {
         self.multiplier = QuantizedVector(repeating: multiplier.value)
         leftShift = QuantizedVector(repeating: Int32(max(multiplier.shift, 0)))
         rightShift = QuantizedVector(repeating: Int32(max(-multiplier.shift, 0)))
+        mask = (QuantizedVector(repeating: 1) &<< rightShift) &- 1
+        halfMask = mask &>> 1
         self.zeroPoint = QuantizedVector(repeating: zeroPoint)
         self.minimum = QuantizedVector(repeating: minimum)
         self.maximum = QuantizedVector(repeating: maximum)
+        shiftsLeft = multiplier.shift > 0
     }
 
-    /// The high half of a·m·2, rounded: (a·m + 2^30) >> 31 in 64-bit lanes.
-    @inline(__always)
+    /// The high half of a·m·2, rounded: (a·m + 2^30) >> 31, with 32×32 → 64-bit
+    /// multiplies of the even lanes and of the odd ones (x86 vpmuldq), as int64
+    /// lanes of the same registers.
+    @_transparent
     static func doublingHighMultiply(_ a: QuantizedVector, _ m: QuantizedVector) -> QuantizedVector {
-        let low = highProduct(
-            SIMD8<Int64>(Int64(a[0]), Int64(a[1]), Int64(a[2]), Int64(a[3]), Int64(a[4]), Int64(a[5]), Int64(a[6]), Int64(a[7])),
-            SIMD8<Int64>(Int64(m[0]), Int64(m[1]), Int64(m[2]), Int64(m[3]), Int64(m[4]), Int64(m[5]), Int64(m[6]), Int64(m[7])))
-        let high = highProduct(
-            SIMD8<Int64>(Int64(a[8]), Int64(a[9]), Int64(a[10]), Int64(a[11]), Int64(a[12]), Int64(a[13]), Int64(a[14]), Int64(a[15])),
-            SIMD8<Int64>(Int64(m[8]), Int64(m[9]), Int64(m[10]), Int64(m[11]), Int64(m[12]), Int64(m[13]), Int64(m[14]), Int64(m[15])))
-        return QuantizedVector(
-            Int32(truncatingIfNeeded: low[0]), Int32(truncatingIfNeeded: low[1]), Int32(truncatingIfNeeded: low[2]),
-            Int32(truncatingIfNeeded: low[3]), Int32(truncatingIfNeeded: low[4]), Int32(truncatingIfNeeded: low[5]),
-            Int32(truncatingIfNeeded: low[6]), Int32(truncatingIfNeeded: low[7]), Int32(truncatingIfNeeded: high[0]),
-            Int32(truncatingIfNeeded: high[1]), Int32(truncatingIfNeeded: high[2]), Int32(truncatingIfNeeded: high[3]),
-            Int32(truncatingIfNeeded: high[4]), Int32(truncatingIfNeeded: high[5]), Int32(truncatingIfNeeded: high[6]),
-            Int32(truncatingIfNeeded: high[7]))
+        let wideA = unsafeBitCast(a, to: SIMD8<Int64>.self)
+        let wideM = unsafeBitCast(m, to: SIMD8<Int64>.self)
+        let round = SIMD8<Int64>(repeating: 1 << 30)
+        let even = ((wideA &<< 32) &>> 32) &* ((wideM &<< 32) &>> 32) &+ round
+        let odd = (wideA &>> 32) &* (wideM &>> 32) &+ round
+        let merged = ((even &>> 31) & SIMD8<Int64>(repeating: 0xFFFF_FFFF)) | ((odd &>> 31) &<< 32)
+        return unsafeBitCast(merged, to: QuantizedVector.self)
     }
 
-    @inline(__always)
-    static func highProduct(_ a: SIMD8<Int64>, _ b: SIMD8<Int64>) -> SIMD8<Int64> {
-        (a &* b &+ SIMD8<Int64>(repeating: 1 << 30)) &>> 31
-    }
-
-    /// gemmlowp's RoundingDivideByPOT with a per-lane exponent (0...31).
-    @inline(__always)
-    static func roundingDivideByPOT(_ x: QuantizedVector, _ exponent: QuantizedVector) -> QuantizedVector {
-        let mask = (QuantizedVector(repeating: 1) &<< exponent) &- 1
+    /// gemmlowp's RoundingDivideByPOT with a per-lane exponent, its mask and half mask.
+    @_transparent
+    static func roundingDivideByPOT(_ x: QuantizedVector, _ exponent: QuantizedVector, mask: QuantizedVector,
+                                    halfMask: QuantizedVector) -> QuantizedVector {
         let remainder = x & mask
-        let threshold = (mask &>> 1) &- (x &>> 31)
+        let threshold = halfMask &- (x &>> 31)
         // remainder > threshold ⇔ threshold − remainder < 0 (both in 0..<2^31).
         return (x &>> exponent) &- ((threshold &- remainder) &>> 31)
     }
 
     /// TFLite's MultiplyByQuantizedMultiplier, lane by lane.
-    @inline(__always)
-    static func multiply(_ x: QuantizedVector, _ multiplier: QuantizedVector, leftShift: QuantizedVector,
-                         rightShift: QuantizedVector) -> QuantizedVector {
-        roundingDivideByPOT(doublingHighMultiply(x &<< leftShift, multiplier), rightShift)
+    @_transparent
+    func multiply(_ x: QuantizedVector) -> QuantizedVector {
+        let shifted = shiftsLeft ? x &<< leftShift : x
+        return Self.roundingDivideByPOT(Self.doublingHighMultiply(shifted, multiplier), rightShift, mask: mask, halfMask: halfMask)
     }
 
     /// Requantized, zero point added, clamped: stored values 0...255 (as int32 lanes).
-    @inline(__always)
+    @_transparent
     func apply(_ accumulator: QuantizedVector) -> QuantizedVector {
-        clamp(Self.multiply(accumulator, multiplier, leftShift: leftShift, rightShift: rightShift) &+ zeroPoint)
+        clamp(multiply(accumulator) &+ zeroPoint)
     }
 
-    @inline(__always)
+    @_transparent
     func clamp(_ value: QuantizedVector) -> QuantizedVector {
         var result = value
         result.replace(with: minimum, where: result .< minimum)

@@ -41,6 +41,10 @@ enum SIMDQuantizedConvolution {
         let rowPointers = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: block)
         defer { rowPointers.deallocate() }
         let inputZeroPoint = UInt8(truncatingIfNeeded: weights.inputZeroPoint)
+        let panels = QuantizedPanels(weights, epilogue)
+        #if TINYGRAPH_VNNI
+        let int8Groups = weights.isInt8Groups
+        #endif
         var first = 0
         while first < pixels {
             let valid = min(block, pixels &- first)
@@ -56,20 +60,20 @@ enum SIMDQuantizedConvolution {
             }
             let out = output + first &* outputPixelStride
             #if TINYGRAPH_VNNI
-            if weights.isInt8Groups {
-                SIMDQuantizedConvolutionVNNI.block(weights, rowPointers, valid: valid, out, pixelStride: outputPixelStride, epilogue)
+            if int8Groups {
+                SIMDQuantizedConvolutionVNNI.block(panels, rowPointers, valid: valid, out, pixelStride: outputPixelStride)
                 first &+= block
                 continue
             }
             #endif
-            blockPanels(weights, rowPointers, valid: valid, out, pixelStride: outputPixelStride, epilogue)
+            blockPanels(panels, rowPointers, valid: valid, out, pixelStride: outputPixelStride)
             first &+= block
         }
     }
 
     /// The K input bytes of output pixel `pixel` (flat over batch and image), in the
     /// weights' (ky, kx, c) order; taps in the padding read the zero point.
-    @inline(__always)
+    @_transparent
     static func gatherRow(input: UnsafePointer<UInt8>, pixel: Int, geometry g: ConvolutionGeometry, zeroPoint: UInt8,
                           into row: UnsafeMutablePointer<UInt8>) {
         let imagePixels = g.outHeight &* g.outWidth
@@ -77,33 +81,51 @@ enum SIMDQuantizedConvolution {
         let oy = (pixel &- n &* imagePixels) / g.outWidth
         let ox = pixel &- n &* imagePixels &- oy &* g.outWidth
         let channels = g.inChannels
+        let runLength = g.kernelWidth &* channels
         var target = row
         for ky in 0..<g.kernelHeight {
             let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
-            let rowInside = iy >= 0 && iy < g.inHeight
-            for kx in 0..<g.kernelWidth {
-                let ix = ox &* g.strideW &- g.padLeft &+ kx &* g.dilationW
-                if rowInside && ix >= 0 && ix < g.inWidth {
-                    target.update(from: input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* channels, count: channels)
-                } else {
-                    target.update(repeating: zeroPoint, count: channels)
+            let left = ox &* g.strideW &- g.padLeft
+            if iy < 0 || iy >= g.inHeight {
+                target.update(repeating: zeroPoint, count: runLength)
+            } else if g.dilationW == 1 && left >= 0 && left &+ g.kernelWidth <= g.inWidth {
+                // The kernel row's KW × C inputs are contiguous in NHWC.
+                copy(input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ left) &* channels, to: target, count: runLength)
+            } else {
+                for kx in 0..<g.kernelWidth {
+                    let ix = left &+ kx &* g.dilationW
+                    if ix >= 0 && ix < g.inWidth {
+                        copy(input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* channels, to: target + kx &* channels, count: channels)
+                    } else {
+                        (target + kx &* channels).update(repeating: zeroPoint, count: channels)
+                    }
                 }
-                target += channels
             }
+            target += runLength
         }
     }
 
+    /// Short runs (a first layer's 3 channels) byte by byte: a memcpy call costs more.
+    @_transparent
+    static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        if count >= 32 {
+            target.update(from: source, count: count)
+            return
+        }
+        for i in 0..<count { target[i] = source[i] }
+    }
+
     /// One block of `pixelBlock` rows through every panel (int16 weights).
-    @inline(__always)
+    @inline(never)
     static func blockPanels(
-        _ weights: PackedQuantizedWeights, _ rows: UnsafeMutablePointer<UnsafePointer<UInt8>>, valid: Int,
-        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int, _ epilogue: QuantizedOutput
+        _ panels: QuantizedPanels, _ rows: UnsafeMutablePointer<UnsafePointer<UInt8>>, valid: Int,
+        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int
     ) {
-        let depth = weights.depth
+        let depth = panels.depth
         let width = PackedQuantizedWeights.panelWidth
         let (r0, r1, r2, r3) = (rows[0], rows[1], rows[2], rows[3])
-        for panel in 0..<weights.panelCount {
-            let base = UnsafeRawPointer(weights.bytes + panel &* weights.panelStride)
+        for panel in 0..<panels.panelCount {
+            let base = panels.panel(panel)
             let bias = base.loadUnaligned(as: QuantizedVector.self)
             var a0 = bias, a1 = bias, a2 = bias, a3 = bias
             var w = base + 4 &* width
@@ -116,44 +138,20 @@ enum SIMDQuantizedConvolution {
                 w += 2 &* width
             }
             let channel = panel &* width
-            let count = min(width, weights.outChannels &- channel)
+            let count = min(width, panels.outChannels &- channel)
             let out = output + channel
-            if weights.doubleScales != nil {
-                finishDouble(a0, pixel: 0, weights, channel: channel, count: count, out, pixelStride: pixelStride, valid: valid, epilogue)
-                finishDouble(a1, pixel: 1, weights, channel: channel, count: count, out, pixelStride: pixelStride, valid: valid, epilogue)
-                finishDouble(a2, pixel: 2, weights, channel: channel, count: count, out, pixelStride: pixelStride, valid: valid, epilogue)
-                finishDouble(a3, pixel: 3, weights, channel: channel, count: count, out, pixelStride: pixelStride, valid: valid, epilogue)
-                continue
-            }
-            let requantizer = Self.requantizer(weights, channel: channel, epilogue)
-            storeBytes(narrowToBytes(requantizer.apply(a0)), out, count: count)
-            if valid > 1 { storeBytes(narrowToBytes(requantizer.apply(a1)), out + pixelStride, count: count) }
-            if valid > 2 { storeBytes(narrowToBytes(requantizer.apply(a2)), out + 2 &* pixelStride, count: count) }
-            if valid > 3 { storeBytes(narrowToBytes(requantizer.apply(a3)), out + 3 &* pixelStride, count: count) }
+            let requantizer = panels.requantizer(channel: channel)
+            panels.store(a0, requantizer, channel: channel, count: count, out)
+            if valid > 1 { panels.store(a1, requantizer, channel: channel, count: count, out + pixelStride) }
+            if valid > 2 { panels.store(a2, requantizer, channel: channel, count: count, out + 2 &* pixelStride) }
+            if valid > 3 { panels.store(a3, requantizer, channel: channel, count: count, out + 3 &* pixelStride) }
         }
     }
 
-    @inline(__always)
+    @_transparent
     static func requantizer(_ weights: PackedQuantizedWeights, channel: Int, _ epilogue: QuantizedOutput) -> QuantizedRequantizer {
         QuantizedRequantizer(multipliers: weights.multipliers + channel, leftShifts: weights.leftShifts + channel,
                              rightShifts: weights.rightShifts + channel, zeroPoint: epilogue.zeroPoint,
                              minimum: epilogue.minimum, maximum: epilogue.maximum)
-    }
-
-    /// FULLY_CONNECTED's double-precision requantization of one pixel's `count` channels
-    /// from `channel`, lane by lane (nothing for the repeated pixels of a short block).
-    @inline(__always)
-    static func finishDouble(
-        _ accumulator: QuantizedVector, pixel: Int, _ weights: PackedQuantizedWeights, channel: Int, count: Int,
-        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int, valid: Int, _ epilogue: QuantizedOutput
-    ) {
-        guard pixel < valid, let scales = weights.doubleScales else { return }
-        let target = output + pixel &* pixelStride
-        for lane in 0..<count {
-            var value = QuantizedRequantization.roundToInt32(Double(accumulator[lane]) * scales[channel &+ lane]) &+ epilogue.zeroPoint
-            if value < epilogue.minimum { value = epilogue.minimum }
-            if value > epilogue.maximum { value = epilogue.maximum }
-            target[lane] = UInt8(truncatingIfNeeded: value)
-        }
     }
 }

@@ -7,7 +7,7 @@ import Builtin
 
 /// acc + Σ of 4 products per lane: unsigned bytes of `unsignedBytes` times signed
 /// bytes of `signedBytes` (vpdpbusd; the sum wraps, the products never saturate).
-@inline(__always)
+@_transparent
 func dotProductAccumulate(_ accumulator: QuantizedVector, _ unsignedBytes: QuantizedVector, _ signedBytes: QuantizedVector) -> QuantizedVector {
     var result = accumulator
     result._storage._value = Builtin.int_x86_avx512_vpdpbusd_512(
@@ -21,40 +21,39 @@ func dotProductAccumulate(_ accumulator: QuantizedVector, _ unsignedBytes: Quant
 enum SIMDQuantizedConvolutionVNNI {
     static let pixelBlock = 8
 
-    @inline(__always)
+    @_transparent
     static func block(
-        _ weights: PackedQuantizedWeights, _ rows: UnsafeMutablePointer<UnsafePointer<UInt8>>, valid: Int,
-        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int, _ epilogue: QuantizedOutput
+        _ panels: QuantizedPanels, _ rows: UnsafeMutablePointer<UnsafePointer<UInt8>>, valid: Int,
+        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int
     ) {
         var panel = 0
-        while panel &+ 2 <= weights.panelCount {
-            twoPanels(weights, panel, rows, valid: valid, output, pixelStride: pixelStride, epilogue)
+        while panel &+ 2 <= panels.panelCount {
+            twoPanels(panels, panel, rows, valid: valid, output, pixelStride: pixelStride)
             panel &+= 2
         }
-        if panel < weights.panelCount {
-            onePanel(weights, panel, rows, valid: valid, output, pixelStride: pixelStride, epilogue)
+        if panel < panels.panelCount {
+            onePanel(panels, panel, rows, valid: valid, output, pixelStride: pixelStride)
         }
     }
 
-    @inline(__always)
+    @_transparent
     static func input(_ row: UnsafePointer<UInt8>, _ group: Int) -> QuantizedVector {
         QuantizedVector(repeating: UnsafeRawPointer(row).loadUnaligned(fromByteOffset: group &* 4, as: Int32.self))
     }
 
     @inline(never)
     static func twoPanels(
-        _ weights: PackedQuantizedWeights, _ panel: Int, _ rows: UnsafeMutablePointer<UnsafePointer<UInt8>>, valid: Int,
-        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int, _ epilogue: QuantizedOutput
+        _ panels: QuantizedPanels, _ panel: Int, _ rows: UnsafeMutablePointer<UnsafePointer<UInt8>>, valid: Int,
+        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int
     ) {
         let width = PackedQuantizedWeights.panelWidth
-        let baseA = UnsafeRawPointer(weights.bytes + panel &* weights.panelStride)
-        let baseB = baseA + weights.panelStride
+        let baseA = panels.panel(panel), baseB = panels.panel(panel &+ 1)
         let biasA = baseA.loadUnaligned(as: QuantizedVector.self), biasB = baseB.loadUnaligned(as: QuantizedVector.self)
         var a0 = biasA, a1 = biasA, a2 = biasA, a3 = biasA, a4 = biasA, a5 = biasA, a6 = biasA, a7 = biasA
         var b0 = biasB, b1 = biasB, b2 = biasB, b3 = biasB, b4 = biasB, b5 = biasB, b6 = biasB, b7 = biasB
         let (r0, r1, r2, r3, r4, r5, r6, r7) = (rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7])
         var wA = baseA + 4 &* width, wB = baseB + 4 &* width
-        for group in 0..<(weights.depth / 4) {
+        for group in 0..<(panels.depth / 4) {
             let va = wA.loadUnaligned(as: QuantizedVector.self), vb = wB.loadUnaligned(as: QuantizedVector.self)
             var x = input(r0, group)
             a0 = dotProductAccumulate(a0, x, va); b0 = dotProductAccumulate(b0, x, vb)
@@ -76,26 +75,22 @@ enum SIMDQuantizedConvolutionVNNI {
             wB += 4 &* width
         }
         let channel = panel &* width
-        let first = Epilogue(weights, channel: channel, output, pixelStride: pixelStride, epilogue)
-        first.store(a0, 0, valid); first.store(a1, 1, valid); first.store(a2, 2, valid); first.store(a3, 3, valid)
-        first.store(a4, 4, valid); first.store(a5, 5, valid); first.store(a6, 6, valid); first.store(a7, 7, valid)
-        let second = Epilogue(weights, channel: channel &+ width, output, pixelStride: pixelStride, epilogue)
-        second.store(b0, 0, valid); second.store(b1, 1, valid); second.store(b2, 2, valid); second.store(b3, 3, valid)
-        second.store(b4, 4, valid); second.store(b5, 5, valid); second.store(b6, 6, valid); second.store(b7, 7, valid)
+        storePixels(panels, a0, a1, a2, a3, a4, a5, a6, a7, channel: channel, valid: valid, output, pixelStride: pixelStride)
+        storePixels(panels, b0, b1, b2, b3, b4, b5, b6, b7, channel: channel &+ width, valid: valid, output, pixelStride: pixelStride)
     }
 
     @inline(never)
     static func onePanel(
-        _ weights: PackedQuantizedWeights, _ panel: Int, _ rows: UnsafeMutablePointer<UnsafePointer<UInt8>>, valid: Int,
-        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int, _ epilogue: QuantizedOutput
+        _ panels: QuantizedPanels, _ panel: Int, _ rows: UnsafeMutablePointer<UnsafePointer<UInt8>>, valid: Int,
+        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int
     ) {
         let width = PackedQuantizedWeights.panelWidth
-        let base = UnsafeRawPointer(weights.bytes + panel &* weights.panelStride)
+        let base = panels.panel(panel)
         let bias = base.loadUnaligned(as: QuantizedVector.self)
         var a0 = bias, a1 = bias, a2 = bias, a3 = bias, a4 = bias, a5 = bias, a6 = bias, a7 = bias
         let (r0, r1, r2, r3, r4, r5, r6, r7) = (rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7])
         var w = base + 4 &* width
-        for group in 0..<(weights.depth / 4) {
+        for group in 0..<(panels.depth / 4) {
             let v = w.loadUnaligned(as: QuantizedVector.self)
             a0 = dotProductAccumulate(a0, input(r0, group), v)
             a1 = dotProductAccumulate(a1, input(r1, group), v)
@@ -107,44 +102,58 @@ enum SIMDQuantizedConvolutionVNNI {
             a7 = dotProductAccumulate(a7, input(r7, group), v)
             w += 4 &* width
         }
-        let panelEpilogue = Epilogue(weights, channel: panel &* width, output, pixelStride: pixelStride, epilogue)
-        panelEpilogue.store(a0, 0, valid); panelEpilogue.store(a1, 1, valid); panelEpilogue.store(a2, 2, valid)
-        panelEpilogue.store(a3, 3, valid); panelEpilogue.store(a4, 4, valid); panelEpilogue.store(a5, 5, valid)
-        panelEpilogue.store(a6, 6, valid); panelEpilogue.store(a7, 7, valid)
+        storePixels(panels, a0, a1, a2, a3, a4, a5, a6, a7, channel: panel &* width, valid: valid, output, pixelStride: pixelStride)
     }
 
-    /// One panel's requantization and stores.
-    struct Epilogue {
-        let weights: PackedQuantizedWeights
-        let channel: Int
-        let count: Int
-        let output: UnsafeMutablePointer<UInt8>
-        let pixelStride: Int
-        let epilogue: QuantizedOutput
-        let requantizer: QuantizedRequantizer
-
-        @inline(__always)
-        init(_ weights: PackedQuantizedWeights, channel: Int, _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int,
-             _ epilogue: QuantizedOutput) {
-            self.weights = weights
-            self.channel = channel
-            count = min(PackedQuantizedWeights.panelWidth, weights.outChannels &- channel)
-            self.output = output + channel
-            self.pixelStride = pixelStride
-            self.epilogue = epilogue
-            requantizer = SIMDQuantizedConvolution.requantizer(weights, channel: channel, epilogue)
-        }
-
-        @inline(__always)
-        func store(_ accumulator: QuantizedVector, _ pixel: Int, _ valid: Int) {
-            guard pixel < valid else { return }
-            if weights.doubleScales != nil {
-                SIMDQuantizedConvolution.finishDouble(accumulator, pixel: pixel, weights, channel: channel, count: count, output,
-                                                      pixelStride: pixelStride, valid: valid, epilogue)
-                return
+    /// Requantizes and stores one panel's channels of the block's valid pixels.
+    @_transparent
+    static func storePixels(
+        _ panels: QuantizedPanels, _ a0: QuantizedVector, _ a1: QuantizedVector, _ a2: QuantizedVector, _ a3: QuantizedVector,
+        _ a4: QuantizedVector, _ a5: QuantizedVector, _ a6: QuantizedVector, _ a7: QuantizedVector, channel: Int, valid: Int,
+        _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int
+    ) {
+        let count = min(PackedQuantizedWeights.panelWidth, panels.outChannels &- channel)
+        let out = output + channel
+        let accumulators = (a0, a1, a2, a3, a4, a5, a6, a7)
+        @_transparent func accumulator(_ pixel: Int) -> QuantizedVector {
+            switch pixel {
+            case 0: return accumulators.0
+            case 1: return accumulators.1
+            case 2: return accumulators.2
+            case 3: return accumulators.3
+            case 4: return accumulators.4
+            case 5: return accumulators.5
+            case 6: return accumulators.6
+            default: return accumulators.7
             }
-            storeBytes(narrowToBytes(requantizer.apply(accumulator)), output + pixel &* pixelStride, count: count)
         }
+        if let scales = panels.doubleScales {
+            for pixel in 0..<valid {
+                panels.storeDouble(accumulator(pixel), scales + channel, count: count, out + pixel &* pixelStride)
+            }
+            return
+        }
+        let requantizer = panels.requantizer(channel: channel)
+        if valid == 8 && count == 16 {
+            // The common case: eight whole rows of 16 bytes.
+            store16(requantizer.apply(a0), out)
+            store16(requantizer.apply(a1), out + pixelStride)
+            store16(requantizer.apply(a2), out + 2 &* pixelStride)
+            store16(requantizer.apply(a3), out + 3 &* pixelStride)
+            store16(requantizer.apply(a4), out + 4 &* pixelStride)
+            store16(requantizer.apply(a5), out + 5 &* pixelStride)
+            store16(requantizer.apply(a6), out + 6 &* pixelStride)
+            store16(requantizer.apply(a7), out + 7 &* pixelStride)
+            return
+        }
+        for pixel in 0..<valid {
+            storeBytes(narrowToBytes(requantizer.apply(accumulator(pixel))), out + pixel &* pixelStride, count: count)
+        }
+    }
+
+    @_transparent
+    static func store16(_ values: QuantizedVector, _ output: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(output).storeBytes(of: narrowToBytes(values), as: SIMD16<UInt8>.self)
     }
 }
 #endif

@@ -1,7 +1,7 @@
 /// Quantized MAX_POOL_2D, AVERAGE_POOL_2D and MEAN, 16 channels at a time (the
 /// channel tail through a 16-byte copy, so no read goes past a pixel's channels).
 enum SIMDQuantizedPooling {
-    @inline(__always)
+    @_transparent
     static func load(_ p: UnsafePointer<UInt8>, count: Int) -> SIMD16<UInt8> {
         if count >= 16 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD16<UInt8>.self) }
         var v = SIMD16<UInt8>()
@@ -102,7 +102,7 @@ enum SIMDQuantizedPooling {
     }
 }
 
-@inline(__always)
+@_transparent
 func loadWidened(_ v: SIMD16<UInt8>) -> QuantizedVector {
     QuantizedVector(Int32(v[0]), Int32(v[1]), Int32(v[2]), Int32(v[3]), Int32(v[4]), Int32(v[5]), Int32(v[6]), Int32(v[7]),
                     Int32(v[8]), Int32(v[9]), Int32(v[10]), Int32(v[11]), Int32(v[12]), Int32(v[13]), Int32(v[14]), Int32(v[15]))
