@@ -215,7 +215,7 @@ extension TFLiteGraphBuilder {
             convolution.packed = filter.filter.values.withUnsafeBufferPointer { values in
                 PackedQuantizedWeights.depthwiseRows(
                     kernelHeight: kh, kernelWidth: kw, channels: outC, inputZeroPoint: inputQuantization.zeroPoint, bias: bias?.values,
-                    requantization: .fixedPoint(requantization)
+                    requantization: .fixedPoint(requantization), weightsFitInt8: filter.fitsInt8
                 ) { tap, c in Int32(values[tap * outC + c]) }
             }
         }

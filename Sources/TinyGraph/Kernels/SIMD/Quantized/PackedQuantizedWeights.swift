@@ -13,7 +13,10 @@
 /// a multiple of 4 with zero weights.
 ///
 /// Depthwise (`depthwiseRows`, multiplier 1): 16-padded int32 biases, then one row
-/// of int16 weights per (ky, kx), channels padded to a multiple of 16.
+/// of int16 weights per (ky, kx), channels padded to a multiple of 16; for a 3×3
+/// filter in `TINYGRAPH_VNNI` builds (`isInt8Groups`), then per kx one row of 4
+/// int8 weights per channel, (w(0, kx), w(1, kx), w(2, kx), 0): a kernel column,
+/// vpdpbusd's operand against the three input rows' bytes.
 final class PackedQuantizedWeights: Equatable {
     enum Layout {
         case panels
@@ -28,7 +31,8 @@ final class PackedQuantizedWeights: Equatable {
     let kernelWidth: Int
     let inChannels: Int
     let outChannels: Int
-    /// Panels of int8 weights in groups of 4 rows (the VNNI kernel's), else int16 rows.
+    /// Panels of int8 weights in groups of 4 rows (the VNNI kernel's), else int16 rows;
+    /// depthwise: the int8 kernel columns follow the int16 rows.
     let isInt8Groups: Bool
     /// Rows per output channel (KH·KW·C), padded to a multiple of 4 for int8 groups.
     let depth: Int
@@ -66,7 +70,7 @@ final class PackedQuantizedWeights: Equatable {
         self.inChannels = inChannels
         self.outChannels = outChannels
         let rows = kernelHeight * kernelWidth * inChannels
-        depth = int8Groups ? (rows + 3) / 4 * 4 : rows
+        depth = int8Groups && layout == .panels ? (rows + 3) / 4 * 4 : rows
         let padded = (outChannels + Self.panelWidth - 1) / Self.panelWidth * Self.panelWidth
         requantizationTables = TensorBuffer(byteCount: 3 * 4 * padded)
         let tables = requantizationTables.bytes.assumingMemoryBound(to: Int32.self)
@@ -88,14 +92,14 @@ final class PackedQuantizedWeights: Equatable {
         self.doubleScales = doubleScales
         let byteCount = layout == .panels
             ? padded / Self.panelWidth * (4 * Self.panelWidth + (int8Groups ? 1 : 2) * depth * Self.panelWidth)
-            : 4 * padded + 2 * padded * kernelHeight * kernelWidth
+            : 4 * padded + 2 * padded * kernelHeight * kernelWidth + (int8Groups ? 4 * padded * kernelWidth : 0)
         storage = TensorBuffer(byteCount: byteCount)
     }
 
     /// Bytes the packed form takes (for the memory limit, checked before packing).
     static func packedByteCount(kernelHeight: Int, kernelWidth: Int, inChannels: Int, outChannels: Int, depthwise: Bool) -> Int {
         let padded = (outChannels + panelWidth - 1) / panelWidth * panelWidth
-        if depthwise { return 4 * padded + 2 * padded * kernelHeight * kernelWidth }
+        if depthwise { return 4 * padded + 2 * padded * kernelHeight * kernelWidth + 4 * padded * kernelWidth }
         // At most the int16 form's size.
         return padded / panelWidth * (4 * panelWidth + 2 * kernelHeight * kernelWidth * inChannels * panelWidth)
     }
@@ -139,20 +143,30 @@ final class PackedQuantizedWeights: Equatable {
     /// Packs a depthwise filter of multiplier 1 ([1, KH, KW, C]); `weight(tap, c)` is w − wzp.
     static func depthwiseRows(
         kernelHeight: Int, kernelWidth: Int, channels: Int, inputZeroPoint: Int32, bias: [Int32]?,
-        requantization: QuantizedRequantization, weight: (Int, Int) -> Int32
+        requantization: QuantizedRequantization, weightsFitInt8: Bool, weight: (Int, Int) -> Int32
     ) -> PackedQuantizedWeights {
+        #if TINYGRAPH_VNNI
+        let columns = weightsFitInt8 && kernelHeight == 3 && kernelWidth == 3
+        #else
+        let columns = false
+        #endif
         let packed = PackedQuantizedWeights(layout: .depthwiseRows, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
                                             inChannels: channels, outChannels: channels, inputZeroPoint: inputZeroPoint,
-                                            requantization: requantization, int8Groups: false)
+                                            requantization: requantization, int8Groups: columns)
         let padded = packed.paddedChannels
         let taps = kernelHeight * kernelWidth
         let weights = packed.bytes + 4 * padded
+        let kernelColumns = weights + 2 * padded * taps
         for c in 0..<channels {
             var sum: Int32 = 0
             for tap in 0..<taps {
                 let w = weight(tap, c)
                 sum &+= w
                 (weights + 2 * (tap * padded + c)).storeBytes(of: Int16(truncatingIfNeeded: w), as: Int16.self)
+                if columns {
+                    let (ky, kx) = (tap / kernelWidth, tap % kernelWidth)
+                    (kernelColumns + 4 * (kx * padded + c) + ky).storeBytes(of: Int8(truncatingIfNeeded: w), as: Int8.self)
+                }
             }
             (packed.bytes + 4 * c).storeBytes(of: (bias?[c] ?? 0) &- inputZeroPoint &* sum, as: Int32.self)
         }

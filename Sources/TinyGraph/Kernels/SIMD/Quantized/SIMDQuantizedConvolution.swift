@@ -32,13 +32,18 @@ enum SIMDQuantizedConvolution {
         #else
         let block = pixelBlock
         #endif
-        let scratch = direct ? nil : UnsafeMutablePointer<UInt8>.allocate(capacity: max(block &* depth, 1))
+        // Rows are gathered a chunk of blocks at a time, so the micro-kernel reads
+        // them after their stores have left the store buffer (a 4-byte load of bytes
+        // from several recent stores stalls store forwarding), at most ~64 KB.
+        let blocksPerChunk = max(1, min(8, (64 &* 1024) / max(block &* depth, 1)))
+        let chunkPixels = block &* blocksPerChunk
+        // 16 bytes of slack: short runs are copied as whole 16-byte vectors.
+        let scratch = direct ? nil : UnsafeMutablePointer<UInt8>.allocate(capacity: chunkPixels &* depth &+ 16)
         defer { scratch?.deallocate() }
-        if let scratch, depth > rows {
-            // The padding rows of int8 groups meet zero weights: any byte will do.
-            scratch.initialize(repeating: 0, count: block &* depth)
-        }
-        let rowPointers = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: block)
+        // The padding rows of int8 groups meet zero weights: any byte will do, but defined.
+        scratch?.initialize(repeating: 0, count: chunkPixels &* depth &+ 16)
+        let inputEnd = input + g.batch &* g.inHeight &* g.inWidth &* g.inChannels
+        let rowPointers = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: chunkPixels)
         defer { rowPointers.deallocate() }
         let inputZeroPoint = UInt8(truncatingIfNeeded: weights.inputZeroPoint)
         let panels = QuantizedPanels(weights, epilogue)
@@ -46,40 +51,50 @@ enum SIMDQuantizedConvolution {
         let int8Groups = weights.isInt8Groups
         #endif
         var first = 0
+        // The next pixel to gather, as (image, row, column): counted, not divided.
+        var (n, oy, ox) = (0, 0, 0)
         while first < pixels {
-            let valid = min(block, pixels &- first)
-            for m in 0..<block {
-                let pixel = first &+ min(m, valid &- 1)  // a short block repeats its last pixel
+            let chunk = min(chunkPixels, pixels &- first)
+            for m in 0..<chunk {
                 if direct {
-                    rowPointers[m] = input + pixel &* rows
-                } else {
-                    let row = scratch! + m &* depth
-                    gatherRow(input: input, pixel: pixel, geometry: g, zeroPoint: inputZeroPoint, into: row)
-                    rowPointers[m] = UnsafePointer(row)
+                    rowPointers[m] = input + (first &+ m) &* rows
+                    continue
+                }
+                let row = scratch! + m &* depth
+                gatherRow(input: input, end: inputEnd, n: n, oy: oy, ox: ox, geometry: g, zeroPoint: inputZeroPoint, into: row)
+                rowPointers[m] = UnsafePointer(row)
+                ox &+= 1
+                if ox == g.outWidth {
+                    ox = 0
+                    oy &+= 1
+                    if oy == g.outHeight { oy = 0; n &+= 1 }
                 }
             }
-            let out = output + first &* outputPixelStride
-            #if TINYGRAPH_VNNI
-            if int8Groups {
-                SIMDQuantizedConvolutionVNNI.block(panels, rowPointers, valid: valid, out, pixelStride: outputPixelStride)
-                first &+= block
-                continue
+            // A short last block repeats its last row (only valid pixels are stored).
+            for m in chunk..<((chunk &+ block &- 1) / block &* block) { rowPointers[m] = rowPointers[chunk &- 1] }
+            var start = 0
+            while start < chunk {
+                let valid = min(block, chunk &- start)
+                let out = output + (first &+ start) &* outputPixelStride
+                #if TINYGRAPH_VNNI
+                if int8Groups {
+                    SIMDQuantizedConvolutionVNNI.block(panels, rowPointers + start, valid: valid, out, pixelStride: outputPixelStride)
+                    start &+= block
+                    continue
+                }
+                #endif
+                blockPanels(panels, rowPointers + start, valid: valid, out, pixelStride: outputPixelStride)
+                start &+= block
             }
-            #endif
-            blockPanels(panels, rowPointers, valid: valid, out, pixelStride: outputPixelStride)
-            first &+= block
+            first &+= chunk
         }
     }
 
-    /// The K input bytes of output pixel `pixel` (flat over batch and image), in the
-    /// weights' (ky, kx, c) order; taps in the padding read the zero point.
+    /// The K input bytes of output pixel (n, oy, ox), in the weights' (ky, kx, c)
+    /// order; taps in the padding read the zero point.
     @_transparent
-    static func gatherRow(input: UnsafePointer<UInt8>, pixel: Int, geometry g: ConvolutionGeometry, zeroPoint: UInt8,
-                          into row: UnsafeMutablePointer<UInt8>) {
-        let imagePixels = g.outHeight &* g.outWidth
-        let n = pixel / imagePixels
-        let oy = (pixel &- n &* imagePixels) / g.outWidth
-        let ox = pixel &- n &* imagePixels &- oy &* g.outWidth
+    static func gatherRow(input: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, n: Int, oy: Int, ox: Int, geometry g: ConvolutionGeometry,
+                          zeroPoint: UInt8, into row: UnsafeMutablePointer<UInt8>) {
         let channels = g.inChannels
         let runLength = g.kernelWidth &* channels
         var target = row
@@ -90,12 +105,13 @@ enum SIMDQuantizedConvolution {
                 target.update(repeating: zeroPoint, count: runLength)
             } else if g.dilationW == 1 && left >= 0 && left &+ g.kernelWidth <= g.inWidth {
                 // The kernel row's KW × C inputs are contiguous in NHWC.
-                copy(input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ left) &* channels, to: target, count: runLength)
+                copy(input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ left) &* channels, end: end, to: target, count: runLength)
             } else {
                 for kx in 0..<g.kernelWidth {
                     let ix = left &+ kx &* g.dilationW
                     if ix >= 0 && ix < g.inWidth {
-                        copy(input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* channels, to: target + kx &* channels, count: channels)
+                        copy(input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* channels, end: end, to: target + kx &* channels,
+                             count: channels)
                     } else {
                         (target + kx &* channels).update(repeating: zeroPoint, count: channels)
                     }
@@ -105,14 +121,26 @@ enum SIMDQuantizedConvolution {
         }
     }
 
-    /// Short runs (a first layer's 3 channels) byte by byte: a memcpy call costs more.
+    /// Copies a run of input bytes into the gathered row. Short runs (a first layer's
+    /// 3 or 9 bytes) go as whole 16-byte vectors, which may write past the run (into
+    /// the row's next run, or the scratch's slack) and read past it while inside the
+    /// input: byte stores that 4-byte loads then read would stall store forwarding,
+    /// and a memcpy call costs more than the copy.
     @_transparent
-    static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+    static func copy(_ source: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
         if count >= 32 {
             target.update(from: source, count: count)
-            return
+        } else if count >= 16 {
+            let raw = UnsafeMutableRawPointer(target)
+            raw.storeBytes(of: UnsafeRawPointer(source).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            (raw + (count &- 16)).storeBytes(of: UnsafeRawPointer(source + (count &- 16)).loadUnaligned(as: SIMD16<UInt8>.self),
+                                            as: SIMD16<UInt8>.self)
+        } else if end - source >= 16 {
+            UnsafeMutableRawPointer(target).storeBytes(of: UnsafeRawPointer(source).loadUnaligned(as: SIMD16<UInt8>.self),
+                                                       as: SIMD16<UInt8>.self)
+        } else {
+            for i in 0..<count { target[i] = source[i] }
         }
-        for i in 0..<count { target[i] = source[i] }
     }
 
     /// One block of `pixelBlock` rows through every panel (int16 weights).

@@ -9,7 +9,29 @@ enum SIMDQuantizedDepthwise {
     @inline(never)
     static func depthwise(input: UnsafePointer<UInt8>, weights: PackedQuantizedWeights, output: UnsafeMutablePointer<UInt8>,
                           geometry g: ConvolutionGeometry, epilogue: QuantizedOutput) {
+        #if TINYGRAPH_VNNI
+        let vnniChannels = weights.isInt8Groups ? g.inChannels / 16 * 16 : 0
+        if vnniChannels > 0 {
+            let zeroRow = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+            defer { zeroRow.deallocate() }
+            zeroRow.initialize(repeating: UInt8(truncatingIfNeeded: weights.inputZeroPoint), count: 16)
+            let kernel = DepthwiseColumns(weights, epilogue, g, input: input, zeroRow: zeroRow)
+            for n in 0..<g.batch {
+                for oy in 0..<g.outHeight {
+                    let rowStart: Int = ((n &* g.outHeight &+ oy) &* g.outWidth) &* g.outChannels
+                    var c = 0
+                    while c < vnniChannels {
+                        let target: Int = rowStart &+ c
+                        SIMDQuantizedDepthwiseVNNI.row(kernel, n: n, oy: oy, channel: c, output + target)
+                        c &+= 16
+                    }
+                }
+            }
+        }
+        var c = vnniChannels
+        #else
         var c = 0
+        #endif
         while c < g.inChannels {
             let count = min(16, g.inChannels &- c)
             if g.kernelHeight == 3 && g.kernelWidth == 3 && count == 16 {
@@ -53,6 +75,7 @@ enum SIMDQuantizedDepthwise {
                                                 kernel: 3, dilation: g.dilationW)
         let rowStride = g.inWidth &* channels
         let (dx, dy) = (g.dilationW &* channels, g.dilationH &* rowStride)
+        let stepX = g.strideW &* channels
         @_transparent func x(_ p: UnsafePointer<UInt8>) -> QuantizedVector { loadWidened(bytes: p) }
         for n in 0..<g.batch {
             for oy in 0..<g.outHeight {
@@ -60,8 +83,32 @@ enum SIMDQuantizedDepthwise {
                 let rowsInside = top >= 0 && top &+ 2 &* g.dilationH < g.inHeight
                 let outStart: Int = ((n &* g.outHeight &+ oy) &* g.outWidth) &* g.outChannels &+ c
                 var out = output + outStart
-                for ox in 0..<g.outWidth {
+                var ox = 0
+                while ox < g.outWidth {
                     let left = ox &* g.strideW &- g.padLeft
+                    if rowsInside && ox >= columnStart && ox &+ 1 < columnEnd {
+                        // Two windows inside the input: two independent chains of nine
+                        // multiply-adds (one chain would wait on each one's latency).
+                        let start: Int = ((n &* g.inHeight &+ top) &* g.inWidth &+ left) &* channels &+ c
+                        let p0 = input + start, p1 = p0 + dy, p2 = p1 + dy
+                        let q0 = p0 + stepX, q1 = p1 + stepX, q2 = p2 + stepX
+                        let dx2: Int = 2 &* dx
+                        var a = bias, b = bias
+                        a &+= x(p0) &* w0; b &+= x(q0) &* w0
+                        a &+= x(p0 + dx) &* w1; b &+= x(q0 + dx) &* w1
+                        a &+= x(p0 + dx2) &* w2; b &+= x(q0 + dx2) &* w2
+                        a &+= x(p1) &* w3; b &+= x(q1) &* w3
+                        a &+= x(p1 + dx) &* w4; b &+= x(q1 + dx) &* w4
+                        a &+= x(p1 + dx2) &* w5; b &+= x(q1 + dx2) &* w5
+                        a &+= x(p2) &* w6; b &+= x(q2) &* w6
+                        a &+= x(p2 + dx) &* w7; b &+= x(q2 + dx) &* w7
+                        a &+= x(p2 + dx2) &* w8; b &+= x(q2 + dx2) &* w8
+                        storeBytes(narrowToBytes(requantizer.apply(a)), out, count: 16)
+                        storeBytes(narrowToBytes(requantizer.apply(b)), out + g.outChannels, count: 16)
+                        out += 2 &* g.outChannels
+                        ox &+= 2
+                        continue
+                    }
                     var acc = bias
                     if rowsInside && ox >= columnStart && ox < columnEnd {
                         let start: Int = ((n &* g.inHeight &+ top) &* g.inWidth &+ left) &* channels &+ c
@@ -105,6 +152,7 @@ enum SIMDQuantizedDepthwise {
                     }
                     storeBytes(narrowToBytes(requantizer.apply(acc)), out, count: 16)
                     out += g.outChannels
+                    ox &+= 1
                 }
             }
         }
