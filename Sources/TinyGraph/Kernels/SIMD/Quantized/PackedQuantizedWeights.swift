@@ -38,15 +38,10 @@ final class PackedQuantizedWeights: Equatable {
     let depth: Int
     /// The input's zero point (stored domain), folded into the biases: padding reads it.
     let inputZeroPoint: Int32
-    /// Per output channel (padded to the panels): TFLite's multiplier, then its shift
-    /// split into a left and a right shift, for the vector epilogue: three int32 tables.
-    let requantizationTables: TensorBuffer
-    /// FULLY_CONNECTED's requantization (double scales, padded like the tables), else nil.
+    /// TFLite's per-channel multipliers and shifts in the vector epilogue's form.
+    let requantizationTable: RequantizationTable
+    /// FULLY_CONNECTED's requantization (double scales, padded to the panels), else nil.
     let doubleScales: TensorBuffer?
-
-    var multipliers: UnsafePointer<Int32> { UnsafePointer(requantizationTables.bytes.assumingMemoryBound(to: Int32.self)) }
-    var leftShifts: UnsafePointer<Int32> { multipliers + paddedChannels }
-    var rightShifts: UnsafePointer<Int32> { multipliers + 2 * paddedChannels }
 
     var paddedChannels: Int { (outChannels + Self.panelWidth - 1) / Self.panelWidth * Self.panelWidth }
     var panelCount: Int { paddedChannels / Self.panelWidth }
@@ -58,7 +53,7 @@ final class PackedQuantizedWeights: Equatable {
     static func == (lhs: PackedQuantizedWeights, rhs: PackedQuantizedWeights) -> Bool { lhs === rhs }
 
     /// Bytes held (packed filter, requantization tables).
-    var byteCount: Int { storage.byteCount + requantizationTables.byteCount + (doubleScales?.byteCount ?? 0) }
+    var byteCount: Int { storage.byteCount + requantizationTable.storage.byteCount + (doubleScales?.byteCount ?? 0) }
 
     private init(layout: Layout, kernelHeight: Int, kernelWidth: Int, inChannels: Int, outChannels: Int, inputZeroPoint: Int32,
                  requantization: QuantizedRequantization, int8Groups: Bool) {
@@ -72,17 +67,12 @@ final class PackedQuantizedWeights: Equatable {
         let rows = kernelHeight * kernelWidth * inChannels
         depth = int8Groups && layout == .panels ? (rows + 3) / 4 * 4 : rows
         let padded = (outChannels + Self.panelWidth - 1) / Self.panelWidth * Self.panelWidth
-        requantizationTables = TensorBuffer(byteCount: 3 * 4 * padded)
-        let tables = requantizationTables.bytes.assumingMemoryBound(to: Int32.self)
         var doubleScales: TensorBuffer? = nil
         switch requantization {
         case .fixedPoint(let values):
-            for (channel, multiplier) in values.enumerated() where channel < padded {
-                tables[channel] = multiplier.value
-                tables[padded + channel] = Int32(max(multiplier.shift, 0))
-                tables[2 * padded + channel] = Int32(max(-multiplier.shift, 0))
-            }
+            requantizationTable = RequantizationTable(Array(values.prefix(padded)))
         case .double(let scales):
+            requantizationTable = RequantizationTable([])
             let buffer = TensorBuffer(byteCount: 8 * padded)
             for (channel, scale) in scales.enumerated() where channel < padded {
                 buffer.bytes.storeBytes(of: scale, toByteOffset: 8 * channel, as: Double.self)

@@ -7,9 +7,7 @@ struct QuantizedPanels {
     let panelCount: Int
     let depth: Int
     let outChannels: Int
-    let multipliers: UnsafePointer<Int32>
-    let leftShifts: UnsafePointer<Int32>
-    let rightShifts: UnsafePointer<Int32>
+    let table: RequantizationTable.Pointer
     /// FULLY_CONNECTED's double-precision requantization, else nil.
     let doubleScales: UnsafePointer<Double>?
     let zeroPoint: Int32
@@ -22,9 +20,7 @@ struct QuantizedPanels {
         panelCount = weights.panelCount
         depth = weights.depth
         outChannels = weights.outChannels
-        multipliers = weights.multipliers
-        leftShifts = weights.leftShifts
-        rightShifts = weights.rightShifts
+        table = weights.requantizationTable.pointer
         doubleScales = weights.doubleScales.map { UnsafePointer($0.bytes.assumingMemoryBound(to: Double.self)) }
         zeroPoint = epilogue.zeroPoint
         minimum = epilogue.minimum
@@ -37,19 +33,33 @@ struct QuantizedPanels {
 
     @_transparent
     func requantizer(channel: Int) -> QuantizedRequantizer {
-        QuantizedRequantizer(multipliers: multipliers + channel, leftShifts: leftShifts + channel, rightShifts: rightShifts + channel,
-                             zeroPoint: zeroPoint, minimum: minimum, maximum: maximum)
+        QuantizedRequantizer(table, group: channel, zeroPoint: zeroPoint, minimum: minimum, maximum: maximum)
     }
 
-    /// Channels `channel ..< channel + count` of one pixel (count ≤ 16).
-    @_transparent
-    func store(_ accumulator: QuantizedVector, _ requantizer: QuantizedRequantizer, channel: Int, count: Int,
-               _ output: UnsafeMutablePointer<UInt8>) {
+    /// Requantizes and stores one panel's channels of a block's `valid` pixels, whose
+    /// accumulators the micro-kernel left in memory (one vector per pixel). Out of
+    /// line and a loop: inlined in the micro-kernels, the unrolled epilogue's size made
+    /// the optimizer stop inlining their loads (a call per load in the hot loop).
+    @inline(never)
+    func storeBlock(_ accumulators: UnsafePointer<QuantizedVector>, valid: Int, channel: Int,
+                    _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int) {
+        let count = min(PackedQuantizedWeights.panelWidth, outChannels &- channel)
+        let out = output + channel
         if let doubleScales {
-            storeDouble(accumulator, doubleScales + channel, count: count, output)
+            for pixel in 0..<valid { storeDouble(accumulators[pixel], doubleScales + channel, count: count, out + pixel &* pixelStride) }
             return
         }
-        storeBytes(narrowToBytes(requantizer.apply(accumulator)), output, count: count)
+        let requantizer = requantizer(channel: channel)
+        if count == 16 {
+            for pixel in 0..<valid {
+                UnsafeMutableRawPointer(out + pixel &* pixelStride).storeBytes(of: narrowToBytes(requantizer.apply(accumulators[pixel])),
+                                                                               as: SIMD16<UInt8>.self)
+            }
+        } else {
+            for pixel in 0..<valid {
+                storeBytes(narrowToBytes(requantizer.apply(accumulators[pixel])), out + pixel &* pixelStride, count: count)
+            }
+        }
     }
 
     /// round(acc × scale) in double precision, lane by lane (FULLY_CONNECTED; its

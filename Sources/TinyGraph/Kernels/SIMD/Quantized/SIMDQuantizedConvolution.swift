@@ -165,21 +165,18 @@ enum SIMDQuantizedConvolution {
                 a3 &+= QuantizedVector(repeating: Int32(r3[k])) &* vector
                 w += 2 &* width
             }
-            let channel = panel &* width
-            let count = min(width, panels.outChannels &- channel)
-            let out = output + channel
-            let requantizer = panels.requantizer(channel: channel)
-            panels.store(a0, requantizer, channel: channel, count: count, out)
-            if valid > 1 { panels.store(a1, requantizer, channel: channel, count: count, out + pixelStride) }
-            if valid > 2 { panels.store(a2, requantizer, channel: channel, count: count, out + 2 &* pixelStride) }
-            if valid > 3 { panels.store(a3, requantizer, channel: channel, count: count, out + 3 &* pixelStride) }
+            var accumulators = (a0, a1, a2, a3)
+            withUnsafePointer(to: &accumulators) { tuple in
+                tuple.withMemoryRebound(to: QuantizedVector.self, capacity: 4) {
+                    panels.storeBlock($0, valid: valid, channel: panel &* width, output, pixelStride: pixelStride)
+                }
+            }
         }
     }
 
     @_transparent
     static func requantizer(_ weights: PackedQuantizedWeights, channel: Int, _ epilogue: QuantizedOutput) -> QuantizedRequantizer {
-        QuantizedRequantizer(multipliers: weights.multipliers + channel, leftShifts: weights.leftShifts + channel,
-                             rightShifts: weights.rightShifts + channel, zeroPoint: epilogue.zeroPoint,
+        QuantizedRequantizer(weights.requantizationTable.pointer, group: channel, zeroPoint: epilogue.zeroPoint,
                              minimum: epilogue.minimum, maximum: epilogue.maximum)
     }
 }

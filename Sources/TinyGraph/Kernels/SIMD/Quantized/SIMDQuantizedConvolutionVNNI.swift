@@ -105,55 +105,19 @@ enum SIMDQuantizedConvolutionVNNI {
         storePixels(panels, a0, a1, a2, a3, a4, a5, a6, a7, channel: panel &* width, valid: valid, output, pixelStride: pixelStride)
     }
 
-    /// Requantizes and stores one panel's channels of the block's valid pixels.
+    /// Hands one panel's accumulators to the epilogue (`QuantizedPanels.storeBlock`).
     @_transparent
     static func storePixels(
         _ panels: QuantizedPanels, _ a0: QuantizedVector, _ a1: QuantizedVector, _ a2: QuantizedVector, _ a3: QuantizedVector,
         _ a4: QuantizedVector, _ a5: QuantizedVector, _ a6: QuantizedVector, _ a7: QuantizedVector, channel: Int, valid: Int,
         _ output: UnsafeMutablePointer<UInt8>, pixelStride: Int
     ) {
-        let count = min(PackedQuantizedWeights.panelWidth, panels.outChannels &- channel)
-        let out = output + channel
-        let accumulators = (a0, a1, a2, a3, a4, a5, a6, a7)
-        @_transparent func accumulator(_ pixel: Int) -> QuantizedVector {
-            switch pixel {
-            case 0: return accumulators.0
-            case 1: return accumulators.1
-            case 2: return accumulators.2
-            case 3: return accumulators.3
-            case 4: return accumulators.4
-            case 5: return accumulators.5
-            case 6: return accumulators.6
-            default: return accumulators.7
+        var accumulators = (a0, a1, a2, a3, a4, a5, a6, a7)
+        withUnsafePointer(to: &accumulators) { tuple in
+            tuple.withMemoryRebound(to: QuantizedVector.self, capacity: 8) {
+                panels.storeBlock($0, valid: valid, channel: channel, output, pixelStride: pixelStride)
             }
         }
-        if let scales = panels.doubleScales {
-            for pixel in 0..<valid {
-                panels.storeDouble(accumulator(pixel), scales + channel, count: count, out + pixel &* pixelStride)
-            }
-            return
-        }
-        let requantizer = panels.requantizer(channel: channel)
-        if valid == 8 && count == 16 {
-            // The common case: eight whole rows of 16 bytes.
-            store16(requantizer.apply(a0), out)
-            store16(requantizer.apply(a1), out + pixelStride)
-            store16(requantizer.apply(a2), out + 2 &* pixelStride)
-            store16(requantizer.apply(a3), out + 3 &* pixelStride)
-            store16(requantizer.apply(a4), out + 4 &* pixelStride)
-            store16(requantizer.apply(a5), out + 5 &* pixelStride)
-            store16(requantizer.apply(a6), out + 6 &* pixelStride)
-            store16(requantizer.apply(a7), out + 7 &* pixelStride)
-            return
-        }
-        for pixel in 0..<valid {
-            storeBytes(narrowToBytes(requantizer.apply(accumulator(pixel))), out + pixel &* pixelStride, count: count)
-        }
-    }
-
-    @_transparent
-    static func store16(_ values: QuantizedVector, _ output: UnsafeMutablePointer<UInt8>) {
-        UnsafeMutableRawPointer(output).storeBytes(of: narrowToBytes(values), as: SIMD16<UInt8>.self)
     }
 }
 #endif

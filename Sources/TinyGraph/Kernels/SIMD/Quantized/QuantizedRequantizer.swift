@@ -1,0 +1,168 @@
+/// TFLite's requantization of 16 int32 accumulators at a time, each lane with its
+/// own multiplier (per-channel), bit-exact with `QuantizedArithmetic.multiply`.
+///
+/// TFLite rounds twice: the doubling high multiply q = ⌊(a·m + 2^30) / 2^31⌋, then
+/// a right shift by e rounded half away from zero. For e ≥ 1 both come down to one
+/// shift of the 64-bit product, ⌊(a·m + 2^30 + 2^(30+e) − [a·m < −2^30]·2^31) / 2^(31+e)⌋
+/// (the second rounding's half, and its correction for negative q, moved inside
+/// the first floor: ⌊(⌊x⌋ + c) / n⌋ = ⌊(x + c) / n⌋ for whole c and n). Adding
+/// zp·2^(31+e) inside adds the output zero point too. The products are 32×32 → 64
+/// bits of the even lanes and of the odd lanes (x86 vpmuldq) in int64 lanes of the
+/// same registers; the per-lane constants come from a `RequantizationTable`.
+struct QuantizedRequantizer {
+    var multiplier: QuantizedVector
+    var leftShift: QuantizedVector
+    var addEven: SIMD8<Int64>
+    var addOdd: SIMD8<Int64>
+    var correctionEven: SIMD8<Int64>
+    var correctionOdd: SIMD8<Int64>
+    var shiftEven: SIMD8<Int64>
+    var shiftOdd: SIMD8<Int64>
+    /// Added after the shift when the table could not fold it in.
+    var zeroPoint: QuantizedVector
+    var minimum: QuantizedVector
+    var maximum: QuantizedVector
+    var shiftsLeft: Bool
+    var foldsZeroPoint: Bool
+
+    /// Channels `group ..< group + 16` of a table (group a multiple of 16).
+    @_transparent
+    init(_ table: RequantizationTable.Pointer, group: Int, zeroPoint: Int32, minimum: Int32, maximum: Int32) {
+        let base = table.base + (group / 16) &* RequantizationTable.groupBytes
+        multiplier = base.loadUnaligned(as: QuantizedVector.self)
+        leftShift = base.loadUnaligned(fromByteOffset: 64, as: QuantizedVector.self)
+        addEven = base.loadUnaligned(fromByteOffset: 128, as: SIMD8<Int64>.self)
+        addOdd = base.loadUnaligned(fromByteOffset: 192, as: SIMD8<Int64>.self)
+        correctionEven = base.loadUnaligned(fromByteOffset: 256, as: SIMD8<Int64>.self)
+        correctionOdd = base.loadUnaligned(fromByteOffset: 320, as: SIMD8<Int64>.self)
+        shiftEven = base.loadUnaligned(fromByteOffset: 384, as: SIMD8<Int64>.self)
+        shiftOdd = base.loadUnaligned(fromByteOffset: 448, as: SIMD8<Int64>.self)
+        foldsZeroPoint = table.foldsZeroPoint
+        if foldsZeroPoint {
+            let wide = SIMD8<Int64>(repeating: Int64(zeroPoint))
+            addEven &+= wide &<< shiftEven
+            addOdd &+= wide &<< shiftOdd
+        }
+        self.zeroPoint = QuantizedVector(repeating: foldsZeroPoint ? 0 : zeroPoint)
+        self.minimum = QuantizedVector(repeating: minimum)
+        self.maximum = QuantizedVector(repeating: maximum)
+        shiftsLeft = table.shiftsLeft
+    }
+
+    /// One multiplier for every lane (elementwise ops).
+    @_transparent
+    init(_ multiplier: QuantizedArithmetic.Multiplier, zeroPoint: Int32, minimum: Int32, maximum: Int32) {
+        let constants = RequantizationTable.Constants(multiplier)
+        self.multiplier = QuantizedVector(repeating: multiplier.value)
+        leftShift = QuantizedVector(repeating: Int32(max(multiplier.shift, 0)))
+        addEven = SIMD8<Int64>(repeating: constants.add)
+        addOdd = addEven
+        correctionEven = SIMD8<Int64>(repeating: constants.correction)
+        correctionOdd = correctionEven
+        shiftEven = SIMD8<Int64>(repeating: constants.shift)
+        shiftOdd = shiftEven
+        foldsZeroPoint = constants.canFoldZeroPoint
+        if foldsZeroPoint {
+            addEven &+= SIMD8<Int64>(repeating: Int64(zeroPoint) << constants.shift)
+            addOdd = addEven
+        }
+        self.zeroPoint = QuantizedVector(repeating: foldsZeroPoint ? 0 : zeroPoint)
+        self.minimum = QuantizedVector(repeating: minimum)
+        self.maximum = QuantizedVector(repeating: maximum)
+        shiftsLeft = multiplier.shift > 0
+    }
+
+    /// TFLite's MultiplyByQuantizedMultiplier of each lane, plus the zero point when
+    /// the table folded it in.
+    @_transparent
+    func multiply(_ x: QuantizedVector) -> QuantizedVector {
+        let shifted = shiftsLeft ? x &<< leftShift : x
+        let a = unsafeBitCast(shifted, to: SIMD8<Int64>.self)
+        let m = unsafeBitCast(multiplier, to: SIMD8<Int64>.self)
+        let even = ((a &<< 32) &>> 32) &* ((m &<< 32) &>> 32)
+        let odd = (a &>> 32) &* (m &>> 32)
+        let threshold = SIMD8<Int64>(repeating: -(1 << 30))
+        var roundedEven = even &+ addEven
+        roundedEven.replace(with: roundedEven &- correctionEven, where: even .< threshold)
+        var roundedOdd = odd &+ addOdd
+        roundedOdd.replace(with: roundedOdd &- correctionOdd, where: odd .< threshold)
+        let merged = ((roundedEven &>> shiftEven) & SIMD8<Int64>(repeating: 0xFFFF_FFFF)) | ((roundedOdd &>> shiftOdd) &<< 32)
+        return unsafeBitCast(merged, to: QuantizedVector.self)
+    }
+
+    /// Requantized, zero point added, clamped: stored values 0...255 (as int32 lanes).
+    @_transparent
+    func apply(_ accumulator: QuantizedVector) -> QuantizedVector {
+        var value = multiply(accumulator)
+        if !foldsZeroPoint { value &+= zeroPoint }
+        value.replace(with: minimum, where: value .< minimum)
+        value.replace(with: maximum, where: value .> maximum)
+        return value
+    }
+}
+
+/// The per-channel constants of `QuantizedRequantizer`, 16 channels per 512-byte
+/// group: multipliers and left shifts (int32 × 16), then the int64 addends,
+/// corrections and shifts of the even lanes and of the odd lanes (× 8 each). The
+/// output's zero point is not in the table: the requantizer adds it to the addends.
+final class RequantizationTable {
+    static let groupBytes = 512
+
+    /// One channel's constants.
+    struct Constants {
+        var add: Int64
+        var correction: Int64
+        var shift: Int64
+        /// zp·2^(31+e) keeps the sum inside int64 (|a·m| ≤ 2^62, |zp| < 2^9) while e ≤ 22.
+        var canFoldZeroPoint: Bool
+
+        /// e = the right shift: e = 0 is the doubling high multiply alone.
+        init(_ multiplier: QuantizedArithmetic.Multiplier) {
+            let e = Int64(max(-multiplier.shift, 0))
+            add = e == 0 ? 1 << 30 : (1 << 30) + (1 << (30 + e))
+            correction = e == 0 ? 0 : 1 << 31
+            shift = 31 + e
+            canFoldZeroPoint = e <= 22
+        }
+    }
+
+    /// What the kernels read: no class reference.
+    struct Pointer {
+        let base: UnsafeRawPointer
+        let shiftsLeft: Bool
+        let foldsZeroPoint: Bool
+    }
+
+    let storage: TensorBuffer
+    /// Whether any channel shifts left (multipliers of 1 and more; convolutions have none).
+    let shiftsLeft: Bool
+    /// Whether every channel can take the zero point inside its shift.
+    let foldsZeroPoint: Bool
+
+    var pointer: Pointer { Pointer(base: UnsafeRawPointer(storage.bytes), shiftsLeft: shiftsLeft, foldsZeroPoint: foldsZeroPoint) }
+
+    init(_ multipliers: [QuantizedArithmetic.Multiplier]) {
+        let groups = (multipliers.count + 15) / 16
+        storage = TensorBuffer(byteCount: max(groups, 1) * Self.groupBytes)
+        shiftsLeft = multipliers.contains { $0.shift > 0 }
+        foldsZeroPoint = multipliers.allSatisfy { Constants($0).canFoldZeroPoint }
+        for (channel, multiplier) in multipliers.enumerated() {
+            let group = storage.bytes + (channel / 16) * Self.groupBytes
+            let lane = channel % 16
+            let constants = Constants(multiplier)
+            group.storeBytes(of: multiplier.value, toByteOffset: 4 * lane, as: Int32.self)
+            group.storeBytes(of: Int32(max(multiplier.shift, 0)), toByteOffset: 64 + 4 * lane, as: Int32.self)
+            let half = lane % 2 == 0 ? 0 : 64, index = 8 * (lane / 2)
+            group.storeBytes(of: constants.add, toByteOffset: 128 + half + index, as: Int64.self)
+            group.storeBytes(of: constants.correction, toByteOffset: 256 + half + index, as: Int64.self)
+            group.storeBytes(of: constants.shift, toByteOffset: 384 + half + index, as: Int64.self)
+        }
+        // Padding lanes: multiplier 0 and shift 31 (any finite result, never stored).
+        for channel in multipliers.count..<(max(groups, 1) * 16) {
+            let group = storage.bytes + (channel / 16) * Self.groupBytes
+            let lane = channel % 16
+            let half = lane % 2 == 0 ? 0 : 64, index = 8 * (lane / 2)
+            group.storeBytes(of: Int64(31), toByteOffset: 384 + half + index, as: Int64.self)
+        }
+    }
+}
