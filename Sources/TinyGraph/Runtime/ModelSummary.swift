@@ -19,6 +19,9 @@ public struct ModelSummary: Sendable {
     public var arenaByteCount: Int
     /// Bytes the activations would take without sharing memory between them.
     public var unsharedActivationByteCount: Int
+    /// The file's tensors the outputs depend on, each with its type and quantization
+    /// (TFLite models; empty for a GraphDef, whose tensors carry no such table).
+    public var fileTensors: [FileTensor]
 }
 
 extension Model {
@@ -60,7 +63,7 @@ extension Model {
         for lifetime in MemoryPlanner.lifetimes(graph) { unshared += lifetime.byteCount }
         return ModelSummary(fileOpCounts: graph.fileOpCounts, fileScopes: graph.fileScopes, runtimeOpCounts: runtimeOpCounts, parameterCount: parameterCount,
                             weightByteCount: weightBytes, multiplyAdds: multiplyAdds, arenaByteCount: plan.memoryPlan.arenaByteCount,
-                            unsharedActivationByteCount: unshared)
+                            unsharedActivationByteCount: unshared, fileTensors: graph.fileTensors)
     }
 
     static func multiplyAdds(_ node: Node, _ graph: Graph) -> Int {

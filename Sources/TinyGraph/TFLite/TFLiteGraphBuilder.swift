@@ -142,6 +142,11 @@ struct TFLiteGraphBuilder {
             throw error(field: "inputs", "tensor \(index) '\(tensor.name)' is read before any operator writes it, and it is neither a model input nor a constant")
         }
         guard let dtype = tensor.type?.dtype else {
+            if Self.isQuantizedInteger(tensor.type) {
+                // int8 weights read by a float operator: dynamic-range ("hybrid") quantization.
+                throw error(.unsupportedOps, field: "Tensor.type",
+                            "constant '\(tensor.name)' is \(tensor.typeName) in a float32 operator (dynamic-range quantization); TinyGraph runs float32 models and full integer int8/uint8 ones: convert with a representative dataset, or without quantization")
+            }
             let hint = tensor.type == .float16 ? "; float16 weights must go through DEQUANTIZE" : ""
             throw error(field: "Tensor.type", "constant '\(tensor.name)' is \(tensor.typeName), which TinyGraph does not compute with\(hint)")
         }

@@ -36,6 +36,7 @@ extension TFLiteGraphBuilder {
         }
         try refuseUnsupportedQuantization(order, outputs: outputs)
         try checkSupported(order)
+        graph.fileTensors = fileTensors(order, outputs: outputs)
         for index in order {
             for input in subgraph.operators[index].inputs where input >= 0 { tensorUses[Int(input)] += 1 }
         }
