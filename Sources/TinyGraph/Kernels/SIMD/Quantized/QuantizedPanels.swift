@@ -50,14 +50,15 @@ struct QuantizedPanels {
             return
         }
         let requantizer = requantizer(channel: channel)
-        if count == 16 {
+        // Convolution multipliers are below 1: no left shift (a constant per loop).
+        if count == 16 && !requantizer.shiftsLeft {
             for pixel in 0..<valid {
-                UnsafeMutableRawPointer(out + pixel &* pixelStride).storeBytes(of: narrowToBytes(requantizer.apply(accumulators[pixel])),
-                                                                               as: SIMD16<UInt8>.self)
+                UnsafeMutableRawPointer(out + pixel &* pixelStride).storeBytes(
+                    of: requantizer.bytes(accumulators[pixel], shiftsLeft: false), as: SIMD16<UInt8>.self)
             }
         } else {
             for pixel in 0..<valid {
-                storeBytes(narrowToBytes(requantizer.apply(accumulators[pixel])), out + pixel &* pixelStride, count: count)
+                storeBytes(requantizer.bytes(accumulators[pixel]), out + pixel &* pixelStride, count: count)
             }
         }
     }

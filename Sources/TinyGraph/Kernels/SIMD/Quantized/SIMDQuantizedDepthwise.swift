@@ -103,8 +103,8 @@ enum SIMDQuantizedDepthwise {
                         a &+= x(p2) &* w6; b &+= x(q2) &* w6
                         a &+= x(p2 + dx) &* w7; b &+= x(q2 + dx) &* w7
                         a &+= x(p2 + dx2) &* w8; b &+= x(q2 + dx2) &* w8
-                        storeBytes(narrowToBytes(requantizer.apply(a)), out, count: 16)
-                        storeBytes(narrowToBytes(requantizer.apply(b)), out + g.outChannels, count: 16)
+                        storeBytes(requantizer.bytes(a), out, count: 16)
+                        storeBytes(requantizer.bytes(b), out + g.outChannels, count: 16)
                         out += 2 &* g.outChannels
                         ox &+= 2
                         continue
@@ -150,7 +150,7 @@ enum SIMDQuantizedDepthwise {
                             }
                         }
                     }
-                    storeBytes(narrowToBytes(requantizer.apply(acc)), out, count: 16)
+                    storeBytes(requantizer.bytes(acc), out, count: 16)
                     out += g.outChannels
                     ox &+= 1
                 }
@@ -189,7 +189,7 @@ enum SIMDQuantizedDepthwise {
                             }
                         }
                     }
-                    storeBytes(narrowToBytes(requantizer.apply(acc)), out, count: count)
+                    storeBytes(requantizer.bytes(acc), out, count: count)
                     out += g.outChannels
                 }
             }

@@ -50,7 +50,7 @@ enum SIMDQuantizedDepthwiseVNNI {
                 var acc = dotProductAccumulate(bias, a, w0)
                 acc = dotProductAccumulate(acc, b, w1)
                 acc = dotProductAccumulate(acc, c2, w2)
-                storeBytes(narrowToBytes(requantizer.apply(acc)), out, count: 16)
+                storeBytes(requantizer.bytes(acc), out, count: 16)
                 if stride == 1 {
                     a = b
                     b = c2
@@ -68,7 +68,7 @@ enum SIMDQuantizedDepthwiseVNNI {
             var acc = dotProductAccumulate(bias, column(left), w0)
             acc = dotProductAccumulate(acc, column(left &+ dilation), w1)
             acc = dotProductAccumulate(acc, column(left &+ 2 &* dilation), w2)
-            storeBytes(narrowToBytes(requantizer.apply(acc)), out, count: 16)
+            storeBytes(requantizer.bytes(acc), out, count: 16)
             left &+= stride
             out += g.outChannels
             ox &+= 1

@@ -42,7 +42,7 @@ enum QuantizedElementwise {
         var i = 0
         while i &+ 16 <= count {
             let x = loadWidened(bytes: input + i) &- inputZero
-            storeBytes(narrowToBytes(requantizer.apply(x)), output + i, count: 16)
+            storeBytes(requantizer.bytes(x), output + i, count: 16)
             i &+= 16
         }
         ReferenceQuantizedElementwise.requantize(input + i, output + i, count: count &- i, p)
@@ -51,8 +51,8 @@ enum QuantizedElementwise {
     @inline(never)
     static func add(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ output: UnsafeMutablePointer<UInt8>, count: Int,
                     _ p: AddParameters) {
-        let scale1 = QuantizedRequantizer(p.inputMultipliers.0, zeroPoint: 0, minimum: 0, maximum: 0)
-        let scale2 = QuantizedRequantizer(p.inputMultipliers.1, zeroPoint: 0, minimum: 0, maximum: 0)
+        let scale1 = QuantizedRequantizer.scaling(p.inputMultipliers.0)
+        let scale2 = QuantizedRequantizer.scaling(p.inputMultipliers.1)
         let zero1 = QuantizedVector(repeating: p.inputZeroPoints.0), zero2 = QuantizedVector(repeating: p.inputZeroPoints.1)
         let headroom = QuantizedVector(repeating: p.leftShift)
         let requantizer = QuantizedRequantizer(p.outputMultiplier, zeroPoint: p.outputZeroPoint, minimum: p.minimum, maximum: p.maximum)
@@ -60,7 +60,7 @@ enum QuantizedElementwise {
         while i &+ 16 <= count {
             let a = (loadWidened(bytes: lhs + i) &- zero1) &<< headroom
             let b = (loadWidened(bytes: rhs + i) &- zero2) &<< headroom
-            storeBytes(narrowToBytes(requantizer.apply(scale1.multiply(a) &+ scale2.multiply(b))), output + i, count: 16)
+            storeBytes(requantizer.bytes(scale1.multiply(a) &+ scale2.multiply(b)), output + i, count: 16)
             i &+= 16
         }
         while i < count {
@@ -77,7 +77,7 @@ enum QuantizedElementwise {
         var i = 0
         while i &+ 16 <= count {
             let product = (loadWidened(bytes: lhs + i) &- zero1) &* (loadWidened(bytes: rhs + i) &- zero2)
-            storeBytes(narrowToBytes(requantizer.apply(product)), output + i, count: 16)
+            storeBytes(requantizer.bytes(product), output + i, count: 16)
             i &+= 16
         }
         while i < count {
