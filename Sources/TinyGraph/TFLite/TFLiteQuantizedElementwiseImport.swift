@@ -284,7 +284,7 @@ extension TFLiteGraphBuilder {
             throw error(field: "Tensor.quantization", "int8 CONCATENATION needs every input (\(names)) to have the output's scale and zero point, as TFLite does")
         }
         // The layout step checks shapes and the axis.
-        var layoutInputs = inputs.map(\.0)
+        var layoutInputs = inputs.map { $0.0 }
         layoutInputs.append(int32s([Int(options.axis)], shape: []))
         let concatenated = try emit1("ConcatV2", layoutInputs)
         if same {
