@@ -168,8 +168,8 @@ extension TFLiteGraphBuilder {
         for value in low...high {
             let dequantized = input.scale * Float(value - input.fileZeroPoint)
             let transformed = 1 / (1 + QuantizedArithmetic.exp(-dequantized))
-            let rescaled = (transformed * inverseScale).rounded(.toNearestOrAwayFromZero)
-            let quantized = QuantizedRequantization.roundToInt32(Double(rescaled + Float(output.fileZeroPoint)).rounded(.towardZero))
+            let rescaled = FloatMath.round(transformed * inverseScale)
+            let quantized = QuantizedRequantization.roundToInt32(FloatMath.trunc(Double(rescaled + Float(output.fileZeroPoint))))
             let clamped = min(max(quantized, low), high)
             table[Int(value + input.storageOffset)] = UInt8(clamped + output.storageOffset)
         }
@@ -218,7 +218,7 @@ extension TFLiteGraphBuilder {
             throw error(field: "beta", "beta \(beta) times the input's scale \(input.scale) is too small for TFLite's int8 SOFTMAX")
         }
         let multiplier = try self.multiplier(real, "SOFTMAX")
-        let radius = (Double(31) * Double(1 << 26) / Double(Int64(1) << Int64(multiplier.shift))).rounded(.down)
+        let radius = FloatMath.floor(Double(31) * Double(1 << 26) / Double(Int64(1) << Int64(multiplier.shift)))
         let parameters = SoftmaxParameters(inputMultiplier: multiplier.value, inputLeftShift: multiplier.shift,
                                            differenceMinimum: -Int32(radius))
         let shape = graph.values[x].type.shape

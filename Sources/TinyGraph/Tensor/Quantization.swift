@@ -65,7 +65,7 @@ struct ActivationQuantization: Equatable {
     /// point, clamped. NaN becomes the lowest value (as TFLite on x86); infinities clamp.
     @inline(__always)
     func quantize(_ x: Float) -> UInt8 {
-        let scaled = (x / scale).rounded(.toNearestOrAwayFromZero)
+        let scaled = FloatMath.round(x / scale)
         guard scaled == scaled else { return 0 }
         let shifted = scaled + Float(zeroPoint)
         if shifted <= 0 { return 0 }

@@ -187,7 +187,7 @@ struct RescalingConcatOp: Equatable {
                 let input = view.elements(as: UInt8.self) + block * part.inner
                 if let scale = part.scale {
                     for i in 0..<part.inner {
-                        let value = Double((Float(input[i]) * scale + part.bias).rounded(.toNearestOrAwayFromZero))
+                        let value = Double(FloatMath.round(Float(input[i]) * scale + part.bias))
                         output[i] = UInt8(clamping: QuantizedRequantization.roundToInt32(value) &+ outputZeroPoint)
                     }
                 } else {

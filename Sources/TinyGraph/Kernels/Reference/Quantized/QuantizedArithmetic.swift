@@ -22,7 +22,7 @@ enum QuantizedArithmetic {
     static func quantizeMultiplier(_ real: Double) -> Multiplier {
         guard real > 0, real.isFinite else { return .zero }
         var (q, shift) = frexp(real)
-        q = (q * Double(1 << 31)).rounded(.toNearestOrAwayFromZero)
+        q = FloatMath.round(q * Double(1 << 31))
         var fixed = Int64(q)
         if fixed == 1 << 31 {
             fixed /= 2
@@ -103,7 +103,7 @@ enum QuantizedArithmetic {
     /// TFLite's Quantize for activation ranges: zeroPoint + round(f / scale) in float32.
     /// Nil when the result does not fit an Int32 (TFLite refuses the model then).
     static func quantize(_ value: Float, scale: Float, zeroPoint: Int32) -> Int32? {
-        let rounded = (value / scale).rounded(.toNearestOrAwayFromZero)
+        let rounded = FloatMath.round(value / scale)
         guard rounded >= -2_147_483_648, rounded < 2_147_483_648 else { return nil }
         return zeroPoint &+ Int32(rounded)
     }
@@ -117,7 +117,7 @@ enum QuantizedArithmetic {
         if x != x { return x }
         if x > 709.78 { return .infinity }
         if x < -745.2 { return 0 }
-        let k = (x * 1.4426950408889634).rounded()
+        let k = FloatMath.round(x * 1.4426950408889634)
         // ln 2 in two parts, so k × high is exact.
         let r = (x - k * 0.6931471803691238) - k * 1.9082149292705877e-10
         var term = 1.0, sum = 1.0

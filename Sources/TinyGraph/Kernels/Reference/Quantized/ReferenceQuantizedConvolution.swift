@@ -28,7 +28,7 @@ enum QuantizedRequantization: Equatable {
     /// C's round() then a conversion to int32, saturating instead of undefined.
     @inline(__always)
     static func roundToInt32(_ value: Double) -> Int32 {
-        let rounded = value.rounded(.toNearestOrAwayFromZero)
+        let rounded = FloatMath.round(value)
         if !(rounded > -2_147_483_648.5) { return rounded.isNaN ? 0 : Int32.min }
         if rounded >= 2_147_483_647 { return Int32.max }
         return Int32(rounded)

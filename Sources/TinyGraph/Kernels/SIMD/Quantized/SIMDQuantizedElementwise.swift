@@ -11,6 +11,12 @@ enum QuantizedElementwise {
         let low = SIMD16<Float>(repeating: 0), high = SIMD16<Float>(repeating: 255)
         let magic = SIMD16<Float>(repeating: 8_388_608)
         var i = 0
+        #if arch(arm)
+        // 32-bit ARM has no rounding instruction: the vector rounding would call libm's
+        // roundf per lane; the reference loop rounds with FloatMath.
+        ReferenceQuantizedElementwise.quantize(input, output, count: count, q)
+        return
+        #endif
         while i &+ 16 <= count {
             var v = (UnsafeRawPointer(input + i).loadUnaligned(as: SIMD16<Float>.self) / q.scale).rounded(.toNearestOrAwayFromZero) + zero
             v.replace(with: low, where: .!(v .>= low))
