@@ -22,7 +22,7 @@ enum QuantizedArithmetic {
     static func quantizeMultiplier(_ real: Double) -> Multiplier {
         guard real > 0, real.isFinite else { return .zero }
         var (q, shift) = frexp(real)
-        q = FloatMath.round(q * Double(1 << 31))
+        q = FloatMath.round(q * 2_147_483_648)  // 2^31 (a 1 << 31 literal is negative where Int has 32 bits)
         var fixed = Int64(q)
         if fixed == 1 << 31 {
             fixed /= 2
