@@ -8,10 +8,13 @@
 #   x86-64-v3  AVX2 + FMA: every x86_64 server of the last ten years; for shipping
 #   x86-64-v4  AVX-512 (F, BW, DQ, VL) + FMA
 #   baseline   SSE2 only (nothing to add): runs on any x86_64
-# Besides -target-cpu, the two defines the kernels read (Swift has no #if for CPU
+# Besides -target-cpu, the defines the kernels read (Swift has no #if for CPU
 # features):
 #   TINYGRAPH_FMA     multiplyAdd is one fused instruction (else libm's fmaf per lane);
-#   TINYGRAPH_AVX512  32 vector registers of 16 floats: 8-pixel conv blocks.
+#   TINYGRAPH_AVX512  32 vector registers of 16 floats: 8-pixel conv blocks;
+#   TINYGRAPH_VNNI    (native, CPUs with avx512_vnni) the int8 convolutions multiply
+#                     with vpdpbusd, an LLVM intrinsic reached through Swift's Builtin
+#                     module (hence -enable-experimental-feature BuiltinModule).
 # Set a define only for a CPU that has the feature AND a build that targets it:
 # with -DTINYGRAPH_FMA but without -target-cpu, every multiply-add calls libm.
 set -euo pipefail
@@ -24,6 +27,7 @@ esac
 
 fma="-Xswiftc -DTINYGRAPH_FMA"
 avx512="-Xswiftc -DTINYGRAPH_AVX512"
+vnni="-Xswiftc -enable-experimental-feature -Xswiftc BuiltinModule -Xswiftc -DTINYGRAPH_VNNI"
 case "$level" in
   baseline) echo "" ;;
   # Swift 6.3's clang importer refuses the psABI level names as -target-cpu ("unknown
@@ -41,6 +45,7 @@ case "$level" in
                   || true) "
     [[ "$cpu_flags" == *" fma "* ]] && flags+=" $fma"
     [[ "$cpu_flags" == *" avx512f "* ]] && flags+=" $avx512"
+    [[ "$cpu_flags" == *" avx512f "* && "$cpu_flags" == *" avx512_vnni "* ]] && flags+=" $vnni"
     echo "$flags"
     ;;
 esac

@@ -57,6 +57,33 @@ def compare(got, want):
                       len(got), len(want))
 
 
+def quantized_steps(values, step):
+    """Values in the quantized domain: each divided by the quantization step and
+    rounded to the nearest integer. A NaN or an infinity stays one, so compare()
+    still scores it as an infinite error."""
+    result = []
+    for v in _flat(values):
+        scaled = v / step
+        result.append(float(round(scaled)) if math.isfinite(scaled) else scaled)
+    return result
+
+
+def compare_quantized(got, want, step):
+    """compare() in quantization steps: the worst error is how many steps apart the
+    two quantized values are (outputs of quantized models, dequantized with the
+    same step)."""
+    return compare(quantized_steps(got, step), quantized_steps(want, step))
+
+
+def top1(values):
+    """The index of the largest finite value (the first on ties), or None."""
+    best, where = -math.inf, None
+    for i, v in enumerate(_flat(values)):
+        if math.isfinite(v) and v > best:
+            best, where = v, i
+    return where
+
+
 def fixture_tolerance(kind, want):
     """The engine's bar: 1e-5 absolute on probabilities, 1e-4 x max(1, max|reference|) on logits."""
     if kind == "probabilities":

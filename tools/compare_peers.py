@@ -213,17 +213,22 @@ class PyEngine:
 
 
 class TinyGraphEngine:
-    key = "tinygraph"
+    """The TinyGraph CLI on ``model`` (default: the model folder's model.pb and its
+    meta.json output node; a .tflite with one output needs no node)."""
 
-    def __init__(self, exe, model_dir, meta, has_bench, threads=1):
+    def __init__(self, exe, model_dir, meta, has_bench, threads=1, model=None, key="tinygraph", label="TinyGraph"):
         self.exe, self.dir, self.meta, self.has_bench, self.threads = exe, model_dir, meta, has_bench, threads
-        self.label = "TinyGraph" if has_bench else "TinyGraph (`run` processes: NOT in-process latency)"
-        self.info = {"mode": "bench --json" if has_bench else "run process wall time (bench unavailable)"}
+        self.key = key
+        self.model = model or model_dir / "model.pb"
+        self.node = ["--output-node", meta["output"]] if self.model.suffix == ".pb" else []
+        self.label = label if has_bench else f"{label} (`run` processes: NOT in-process latency)"
+        self.info = {"mode": "bench --json" if has_bench else "run process wall time (bench unavailable)",
+                     "model": str(self.model)}
         self.last_bench = None
 
     def run_cmd(self, out_path):
-        return [self.exe, "run", str(self.dir / "model.pb"), "--input", str(self.dir / "input.f32"),
-                "--output", str(out_path), "--output-node", self.meta["output"]]
+        return [self.exe, "run", str(self.model), "--input", str(self.dir / "input.f32"),
+                "--output", str(out_path), *self.node]
 
     def output(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -248,8 +253,8 @@ class TinyGraphEngine:
                         wall += c["wall_s"]
             return {"median_ms": statistics.median(times), "min_ms": min(times), "times_ms": times,
                     "cpu_s": cpu, "wall_s": wall}
-        cmd = [self.exe, "bench", str(self.dir / "model.pb"), "--input", str(self.dir / "input.f32"),
-               "--output-node", self.meta["output"], "--runs", str(runs), "--warmup", str(warmup), "--json"]
+        cmd = [self.exe, "bench", str(self.model), "--input", str(self.dir / "input.f32"),
+               *self.node, "--runs", str(runs), "--warmup", str(warmup), "--json"]
         if self.threads != 1:
             cmd += ["--threads", str(self.threads)]
         c = run_child(cmd)
@@ -699,7 +704,13 @@ def main():
                     help="threads per inference for every engine that has a setting (default %(default)s); above 1, "
                          "every engine also runs on one thread in the same rounds and a scaling table is printed")
     ap.add_argument("--json-out", help="write all results to this JSON file")
+    ap.add_argument("--int8", action="store_true",
+                    help="instead: each model converted to full integer int8 (tools/peers_int8.py), LiteRT + XNNPACK "
+                         "int8 against TinyGraph int8 and TinyGraph float in the same rounds, and the whole job's "
+                         "peak RSS on the int8 and the float model (default models: fruits,mobilenetv2-224)")
     args = ap.parse_args()
+    if args.int8 and args.models == ",".join(ALL_MODELS):
+        args.models = "fruits,mobilenetv2-224"
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     wanted = {e.strip() for e in args.engines.split(",") if e.strip()}
@@ -709,6 +720,8 @@ def main():
         ap.error("--runs and --rounds must be >= 1, --warmup >= 0")
     if args.threads < 1:
         ap.error("--threads must be >= 1")
+    if args.int8 and args.threads != 1:
+        ap.error("--int8 times one thread (TinyGraph's int8 kernels do not split their work yet)")
     args.rounds = min(args.rounds, args.runs)
     exe = Path(args.tinygraph)
     if not exe.is_file() or not os.access(exe, os.X_OK):
@@ -739,16 +752,23 @@ def main():
     }
     t_start = time.perf_counter()
     status = 0
+    if args.int8:
+        import peers_int8
+        peers_int8.cp = sys.modules[__name__]
+        report["settings"]["int8"] = True
     for name in models:
         try:
-            r = run_model(tf, name, args, wanted, has_bench)
+            r = peers_int8.run_model(tf, name, args, has_bench) if args.int8 else run_model(tf, name, args, wanted, has_bench)
         except Fail as e:
             log(f"FAILED: {e}")
             report["models"][name] = {"failed": str(e)}
             status = 1
             break
         report["models"][name] = r
-        print_model_report(name, r["meta"], r, args)
+        if args.int8:
+            peers_int8.print_report(name, r, args)
+        else:
+            print_model_report(name, r["meta"], r, args)
     report["elapsed_s"] = time.perf_counter() - t_start
     report["machine"]["loadavg_end"] = loadavg()
     log(f"total {report['elapsed_s']:.0f} s")

@@ -3,10 +3,13 @@
 
 Reads the fixture folders' own indexes (Tests/Fixtures/{models,tflite}/index.json),
 so a fixture that went missing is a failure, not one line fewer. Prints each
-fixture's worst error as a fraction of the engine's tolerance (1e-5 on
-probabilities, 1e-4 x max(1, max|ref|) on logits) and exits 1 if any fixture is over,
-failed to run, or is missing. A NaN or an infinity where the reference is finite is
-an infinite error (tools/agreement.py). Standard library only.
+fixture's worst error as a fraction of its tolerance and exits 1 if any fixture is
+over, failed to run, or is missing. Float outputs: 1e-5 on probabilities,
+1e-4 x max(1, max|ref|) on logits. Outputs of quantized models (meta.json
+"tolerance_steps" and "quantization"): compared in quantization steps, at most
+tolerance_steps (1) apart, and classifier outputs ("top1") must rank the same class
+first. A NaN or an infinity where the reference is finite is an infinite error
+(tools/agreement.py). Standard library only.
 
     python3 tools/fixture_errors.py --tinygraph .build/release/tinygraph
     python3 tools/fixture_errors.py --tinygraph .build-native/release/tinygraph
@@ -22,7 +25,7 @@ runs on one thread, and its outputs must be the same bytes at both counts:
 """
 import argparse, json, os, shlex, struct, subprocess, sys, tempfile
 
-from agreement import compare, fixture_tolerance
+from agreement import compare, compare_quantized, fixture_tolerance, top1
 from fixture_index import read_index
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures")
@@ -117,17 +120,28 @@ def main():
             print(f"{label:34s} FAILED: cannot read a reference output: {error}")
             failed += 1
             continue
+        top1_failures = []
         for out, got, want in zip(meta["outputs"], results, wants):
-            comparison = compare(got, want)
-            ratio = comparison.worst / fixture_tolerance(out["kind"], want)
+            if "tolerance_steps" in out:
+                comparison = compare_quantized(got, want, out["quantization"]["scale"])
+                ratio = comparison.worst / out["tolerance_steps"]
+                if out.get("top1") and top1(got) != top1(want):
+                    top1_failures.append(f"{out['name']}: top-1 is class {top1(got)}, LiteRT's is {top1(want)}")
+            else:
+                comparison = compare(got, want)
+                ratio = comparison.worst / fixture_tolerance(out["kind"], want)
             if ratio > worst[0]:
                 worst = (ratio, out["name"], comparison)
         ratio, output, comparison = worst
         over = not ratio <= 1
-        failed += over
-        same = "" if args.threads == 1 else f", same bytes on {args.threads} threads and 1"
-        print(f"{label:34s} outputs={len(results):2d}  {ratio:.3f} of tolerance  "
-              f"{'OVER TOLERANCE: ' + output + ': ' + comparison.describe() if over else 'ok' + same}")
+        failed += over or bool(top1_failures)
+        unit = "of tolerance (steps)" if "tolerance_steps" in meta["outputs"][0] else "of tolerance"
+        status = "ok" + ("" if args.threads == 1 else f", same bytes on {args.threads} threads and 1")
+        if over:
+            status = "OVER TOLERANCE: " + output + ": " + comparison.describe()
+        if top1_failures:
+            status = ("" if not over else status + "; ") + "TOP-1 DIFFERS: " + "; ".join(top1_failures)
+        print(f"{label:34s} outputs={len(results):2d}  {ratio:.3f} {unit:21s} {status}")
     print(f"{len(cases) - failed} of {len(cases)} fixtures passed, {failed} failed")
     sys.exit(1 if failed or not cases else 0)
 

@@ -3,6 +3,7 @@ indirect enum JSON {
     case string(String)
     case int(Int)
     case double(Double)
+    case bool(Bool)
     case null
     case array([JSON])
     /// Keys keep their order.
@@ -13,6 +14,7 @@ indirect enum JSON {
         case .string(let text): return Self.quoted(text)
         case .int(let number): return String(number)
         case .double(let number): return number.isFinite ? "\(number)" : "null"
+        case .bool(let value): return value ? "true" : "false"
         case .null: return "null"
         case .array(let items): return "[" + items.map(\.rendered).joined(separator: ",") + "]"
         case .object(let members): return "{" + members.map { Self.quoted($0.0) + ":" + $0.1.rendered }.joined(separator: ",") + "}"

@@ -7,8 +7,11 @@ enum RunCommand {
         discussion: """
             The input file holds raw little-endian float32 values in the model input's NHWC
             order (e.g. 1×227×227×3 for a Custom Vision export: BGR, 0–255). The output is
-            written the same way (integer outputs as float32), atomically. Prints the output's
-            shape and its largest values, with labels from labels.txt beside the model if present.
+            written the same way (integer outputs as float32), atomically. A quantized TFLite model
+            with int8 or uint8 input and output still takes and gives float32 here: the input is
+            quantized and the output dequantized with the model's own scale and zero point. Prints
+            the output's shape and its largest values, with labels from labels.txt beside the model
+            if present.
             """,
         arguments: [ModelOptions.model],
         options: [
@@ -41,7 +44,8 @@ enum RunCommand {
         let result = try loaded.run(data)[0]
         try FileIO.writeFloats(result.values, to: output)
 
-        print("output \(result.name) \(describe(result.shape)) \(result.dtype.name) → \(output)")
+        let dequantized = loaded.outputs[0].quantization == nil ? "" : " (dequantized to float32)"
+        print("output \(result.name) \(describe(result.shape)) \(result.dtype.name)\(dequantized) → \(output)")
         let labels = FileIO.readLines(FileIO.directory(of: modelPath) + "/labels.txt")
         let ranked = result.values.indices.sorted { result.values[$0] > result.values[$1] }
         for index in ranked.prefix(top) {

@@ -9,9 +9,11 @@ enum TinyGraphCommand {
     static let overview = """
         OVERVIEW: Inspect, run and benchmark TensorFlow frozen graphs (model.pb) and TFLite models (.tflite) with the TinyGraph engine.
 
-        Models are frozen GraphDefs such as Azure Custom Vision's TensorFlow export, or float32
-        TensorFlow Lite files (float16 weights included), recognised by their "TFL3" identifier.
-        Tensors on disk are raw little-endian float32 in the model's NHWC order.
+        Models are frozen GraphDefs such as Azure Custom Vision's TensorFlow export, or TensorFlow
+        Lite files recognised by their "TFL3" identifier: float32 (float16 weights included) and
+        quantized int8 or uint8. Tensors on disk are raw little-endian float32 in the model's NHWC
+        order, also for a quantized model's integer input and output (quantized and dequantized
+        with the model's own scale and zero point).
 
         USAGE: tinygraph <subcommand> [options]
 

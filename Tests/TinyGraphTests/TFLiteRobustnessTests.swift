@@ -280,7 +280,8 @@ import Testing
         var model = Self.conv
         model.subgraphs[0].tensors[1].type = 9  // INT8 filter
         model.buffers[0] = [UInt8](repeating: 1, count: 24)
-        expectError(model.bytes, .unsupportedOps, field: "Tensor.type", mentioning: "1 tensor hold integer-quantized values ('filter' INT8)")
+        // An int8 filter on a float32 CONV_2D (dynamic-range quantization) is refused by name.
+        expectError(model.bytes, .unsupportedOps, field: "Tensor.type", mentioning: "constant 'filter' is INT8 in a float32 operator (dynamic-range quantization)")
     }
 
     @Test func absurdShapesAreRefusedBeforeAllocating() {

@@ -7,6 +7,9 @@ indirect enum FlatObject {
     /// Fields by id.
     case table([(Int, FlatField)])
     case int32s([Int32])
+    case floats([Float])
+    /// A [long] vector whose data starts 8-byte aligned.
+    case int64s([Int64])
     /// A [ubyte] vector whose data starts 16-byte aligned (Buffer.data's force_align).
     case bytes([UInt8])
     case string(String)
@@ -108,6 +111,21 @@ struct FlatBufferWriter {
             append32(UInt32(values.count))
             for value in values { append32(UInt32(bitPattern: value)) }
             return position
+        case .floats(let values):
+            align(4)
+            let position = bytes.count
+            append32(UInt32(values.count))
+            for value in values { append32(value.bitPattern) }
+            return position
+        case .int64s(let values):
+            while (bytes.count + 4) % 8 != 0 { bytes.append(0) }
+            let position = bytes.count
+            append32(UInt32(values.count))
+            for value in values {
+                append32(UInt32(truncatingIfNeeded: value))
+                append32(UInt32(truncatingIfNeeded: value >> 32))
+            }
+            return position
         case .bytes(let data):
             while (bytes.count + 4) % 16 != 0 { bytes.append(0) }
             let position = bytes.count
@@ -142,6 +160,14 @@ struct TFLiteTestModel {
         var shape: [Int32]
         var type: Int8 = 0  // FLOAT32
         var buffer: UInt32 = 0
+        var quantization: Quantization? = nil
+    }
+
+    /// QuantizationParameters: scale (2), zero_point (3), quantized_dimension (6).
+    struct Quantization {
+        var scales: [Float]
+        var zeroPoints: [Int64]
+        var dimension: Int32 = 0
     }
 
     struct Operator {
@@ -184,8 +210,13 @@ struct TFLiteTestModel {
         var subgraphTables: [FlatObject] = []
         for subgraph in subgraphs {
             let tensors: [FlatObject] = subgraph.tensors.map { tensor in
-                .table([(0, .offset(.int32s(tensor.shape))), (1, .int8(tensor.type)), (2, .uint32(tensor.buffer)),
-                        (3, .offset(.string(tensor.name)))])
+                var fields: [(Int, FlatField)] = [(0, .offset(.int32s(tensor.shape))), (1, .int8(tensor.type)), (2, .uint32(tensor.buffer)),
+                                                  (3, .offset(.string(tensor.name)))]
+                if let q = tensor.quantization {
+                    fields.append((4, .offset(.table([(2, .offset(.floats(q.scales))), (3, .offset(.int64s(q.zeroPoints))),
+                                                      (6, .int32(q.dimension))]))))
+                }
+                return .table(fields)
             }
             let operators: [FlatObject] = subgraph.operators.map { op in
                 var fields: [(Int, FlatField)] = [(0, .uint32(op.opcode)), (1, .offset(.int32s(op.inputs))), (2, .offset(.int32s(op.outputs)))]
@@ -220,6 +251,30 @@ struct TFLiteTestModel {
 
     static func int32Bytes(_ values: [Int32]) -> [UInt8] {
         floatBytes(values.map { Float(bitPattern: UInt32(bitPattern: $0)) })
+    }
+
+    /// The int8 twin of `conv`: int8 input [1, 4, 4, 2] (scale 0.5, zero point -1),
+    /// int8 filter [3, 2, 2, 2] with per-channel scales on dimension 0, int32 bias,
+    /// int8 output [1, 3, 3, 3] (scale 0.25, zero point 2), fused RELU, as TensorFlow's
+    /// converter writes them. Tensors: 0 input, 1 filter, 2 bias, 3 output.
+    static func quantizedConv() -> TFLiteTestModel {
+        let filter: [Int8] = [1, -2, 3, -4, 5, -6, 7, -8, 127, -127, 0, 1, 2, 3, 4, 5, -5, -4, -3, -2, -1, 0, 1, 2]
+        let filterScales: [Float] = [0.01, 0.02, 0.03]
+        return TFLiteTestModel(
+            codes: [Code(deprecated: 3, builtin: 3)],
+            subgraphs: [SubGraph(
+                tensors: [
+                    Tensor(name: "input", shape: [1, 4, 4, 2], type: 9, quantization: Quantization(scales: [0.5], zeroPoints: [-1])),
+                    Tensor(name: "filter", shape: [3, 2, 2, 2], type: 9, buffer: 1,
+                           quantization: Quantization(scales: filterScales, zeroPoints: [0, 0, 0])),
+                    Tensor(name: "bias", shape: [3], type: 2, buffer: 2,
+                           quantization: Quantization(scales: filterScales.map { $0 * 0.5 }, zeroPoints: [0, 0, 0])),
+                    Tensor(name: "output", shape: [1, 3, 3, 3], type: 9, quantization: Quantization(scales: [0.25], zeroPoints: [2])),
+                ],
+                inputs: [0], outputs: [3],
+                operators: [Operator(opcode: 0, inputs: [0, 1, 2], outputs: [3], optionsType: 1,
+                                     options: [(0, .int8(1)), (1, .int32(1)), (2, .int32(1)), (3, .int8(1))])])],
+            buffers: [filter.map { UInt8(bitPattern: $0) }, int32Bytes([100, -200, 300])])
     }
 
     /// Input [1, 4, 4, 2] → CONV_2D (3×2×2×2 OHWI filter, bias, VALID, stride 1,

@@ -10,6 +10,9 @@ struct Value {
     /// packing and attribute reads take it from there, so weights are copied once.
     /// May be unaligned: read it with `loadUnaligned` or `copyMemory`.
     var fileContent: UnsafeRawPointer? = nil
+    /// Set for the activations (and quantized operands) of a quantized TFLite model,
+    /// whose dtype is then .uint8 (see `ActivationQuantization`).
+    var quantization: ActivationQuantization? = nil
 
     var isConstant: Bool { constant != nil || fileContent != nil }
 
@@ -48,6 +51,8 @@ struct Graph {
     /// Top-level name scopes of the file's nodes (`data_bn` for `data_bn/mean`), over
     /// the nodes the outputs depend on: how callers recognise export conventions.
     var fileScopes: Set<String> = []
+    /// The file's tensors with their types and quantization (TFLite models), for `inspect`.
+    var fileTensors: [FileTensor] = []
     /// `LoadOptions.memoryLimit`, which the activation arena must also respect.
     var memoryLimit = Int.max
     /// Bytes of constants copied from the file into buffers of their own (the rest

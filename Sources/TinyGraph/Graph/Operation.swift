@@ -12,6 +12,8 @@ enum Operation {
     case layout(LayoutOp)
     /// Made by `ConcatFusion`, never by the importer.
     case channelConcat(ChannelConcatOp)
+    /// A step of a quantized TFLite model (int8 or uint8): Operators/Quantized.
+    case quantized(QuantizedOp)
 
     /// The convolutions the step runs: one for a convolution, those computed inside
     /// a fused concatenation, else none (weight counts look here).
@@ -35,6 +37,7 @@ enum Operation {
         case .reduction(let op): op.execute(inputs: inputs, outputs: outputs)
         case .layout(let op): op.execute(inputs: inputs, outputs: outputs)
         case .channelConcat(let op): op.execute(inputs: inputs, outputs: outputs)
+        case .quantized(let op): op.execute(inputs: inputs, outputs: outputs)
         }
     }
 

@@ -111,6 +111,8 @@ struct TensorProto: Equatable {
             try fill(buffer, count, values, "value.int64_val", fail) { $0 }
         case .bool:
             try fill(buffer, count, boolValues, "value.bool_val", fail) { UInt8($0 != 0 ? 1 : 0) }
+        case .int8, .uint8:
+            break  // DType(tensorFlowCode:) maps no GraphDef type to them
         }
         return (type, buffer)
     }

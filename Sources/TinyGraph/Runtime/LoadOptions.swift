@@ -26,6 +26,10 @@ public struct LoadOptions: Sendable {
 
     /// The most threads a model may use (`threads` above it is refused at load).
     public static let maximumThreads = 256
+    /// Quantized TFLite models: run the reference kernels (TFLite's arithmetic, the
+    /// truth the SIMD kernels are tested against) with the filters as the file has
+    /// them, instead of the packed SIMD kernels. For tests.
+    @_spi(Testing) public var quantizedReferenceKernels = false
 
     /// 4 GiB, or Int.max on 32-bit targets.
     public static let defaultMemoryLimit = Int(clamping: Int64(1) << 32)

@@ -17,8 +17,18 @@ public final class Model {
     public struct TensorInfo: Equatable, Sendable {
         public let name: String
         public let shape: [Int]
+        /// The file's type: int8 or uint8 for a quantized model's integer edges, which
+        /// `run` quantizes and dequantizes with `quantization`.
         public let dtype: DType
+        public let quantization: Quantization?
         public var elementCount: Int { TensorType(dtype, shape).elementCount }
+
+        init(name: String, shape: [Int], dtype: DType, quantization: Quantization? = nil) {
+            self.name = name
+            self.shape = shape
+            self.dtype = dtype
+            self.quantization = quantization
+        }
     }
 
     public let inputs: [TensorInfo]
@@ -57,6 +67,7 @@ public final class Model {
         for value in graph.values { if let constant = value.constant { constantBytes += constant.byteCount } }
         for node in graph.nodes {
             for op in node.operation.convolutions { constantBytes += op.packedWeights?.storage.byteCount ?? 0 }
+            constantBytes += node.operation.quantizedWeightByteCount
         }
         guard memoryPlan.arenaByteCount <= graph.memoryLimit - constantBytes else {
             throw TinyGraphError(.invalidShape, field: "memoryLimit",
@@ -65,13 +76,12 @@ public final class Model {
         self.threads = try ThreadPool(threads: threads, splitsAllWork: splitsAllWork)
         self.graph = graph
         plan = ExecutionPlan(graph: graph, plan: memoryPlan)
-        inputs = graph.inputs.map { TensorInfo(name: graph.values[$0].name, shape: graph.values[$0].type.shape, dtype: graph.values[$0].type.dtype) }
-        outputs = zip(graph.outputNames, graph.outputs).map { name, id in
-            TensorInfo(name: name, shape: graph.values[id].type.shape, dtype: graph.values[id].type.dtype)
-        }
+        inputs = graph.inputs.map { Self.tensorInfo(name: graph.values[$0].name, graph.values[$0]) }
+        outputs = zip(graph.outputNames, graph.outputs).map { name, id in Self.tensorInfo(name: name, graph.values[id]) }
     }
 
-    /// An output tensor. Integer outputs (e.g. ArgMax) are converted to Float in `values`.
+    /// An output tensor. Integer outputs (e.g. ArgMax) are converted to Float in
+    /// `values`; a quantized model's int8/uint8 outputs are dequantized.
     public struct Tensor: Sendable {
         public let name: String
         public let shape: [Int]
@@ -87,12 +97,19 @@ public final class Model {
     /// Runs a single-input model whose input `fill` writes in place (into the arena),
     /// for callers that would otherwise build an array only to have it copied.
     public func run(fillingInput fill: (UnsafeMutableBufferPointer<Float>) -> Void) throws(TinyGraphError) -> [Tensor] {
-        guard inputs.count == 1, plan.inputViews[0].dtype == .float32 else {
-            throw TinyGraphError(.invalidArgument, field: "inputs", "run(fillingInput:) needs exactly one float32 input")
+        guard inputs.count == 1 else {
+            throw TinyGraphError(.invalidArgument, field: "inputs", "run(fillingInput:) needs exactly one input")
         }
         let view = plan.inputViews[0]
         threads.prepareForRun()
-        fill(UnsafeMutableBufferPointer(start: view.floats, count: view.elementCount))
+        if let quantization = graph.values[graph.inputs[0]].quantization {
+            // A quantized input: filled as floats, then quantized at the edge.
+            var values = [Float](repeating: 0, count: view.elementCount)
+            values.withUnsafeMutableBufferPointer { fill($0) }
+            Self.quantize(values, into: view, quantization)
+        } else {
+            fill(UnsafeMutableBufferPointer(start: view.floats, count: view.elementCount))
+        }
         plan.run(on: threads)
         return readOutputs()
     }
@@ -157,6 +174,10 @@ public final class Model {
                 throw TinyGraphError(.invalidArgument, node: inputs[index].name, field: "inputs",
                                      "expected \(view.elementCount) values for shape \(TensorType.describe(view.shape)), got \(values.count)")
             }
+            if let quantization = graph.values[graph.inputs[index]].quantization {
+                Self.quantize(values, into: view, quantization)
+                continue
+            }
             values.withUnsafeBufferPointer { source in
                 if let base = source.baseAddress {
                     threads.copy(from: UnsafeRawPointer(base), to: UnsafeMutableRawPointer(view.floats), byteCount: 4 &* values.count)
@@ -167,8 +188,9 @@ public final class Model {
 
     private func readOutputs() -> [Tensor] {
         var result: [Tensor] = []
-        for (info, view) in zip(outputs, plan.outputViews) {
-            result.append(Tensor(name: info.name, shape: info.shape, dtype: info.dtype, values: Self.floatValues(view)))
+        for (index, (info, view)) in zip(outputs, plan.outputViews).enumerated() {
+            let values = graph.values[graph.outputs[index]].quantization.map { Self.dequantize(view, $0) } ?? Self.floatValues(view)
+            result.append(Tensor(name: info.name, shape: info.shape, dtype: info.dtype, values: values))
         }
         return result
     }
@@ -179,7 +201,8 @@ public final class Model {
         case .float32: return Array(UnsafeBufferPointer(start: view.floats, count: count))
         case .int32: return UnsafeBufferPointer(start: view.elements(as: Int32.self), count: count).map { Float($0) }
         case .int64: return UnsafeBufferPointer(start: view.elements(as: Int64.self), count: count).map { Float($0) }
-        case .bool: return UnsafeBufferPointer(start: view.elements(as: UInt8.self), count: count).map { Float($0) }
+        case .bool, .uint8: return UnsafeBufferPointer(start: view.elements(as: UInt8.self), count: count).map { Float($0) }
+        case .int8: return UnsafeBufferPointer(start: view.elements(as: Int8.self), count: count).map { Float($0) }
         }
     }
 }

@@ -7,18 +7,21 @@ public struct ModelSummary: Sendable {
     public var fileScopes: Set<String>
     /// Op type → node count executed at run time, after folding and dropping Identity/NoOp.
     public var runtimeOpCounts: [String: Int]
-    /// Float32 values the model computes with after folding: filters and their
-    /// biases (one per output channel of every packed convolution), and the
-    /// constants other steps read.
+    /// Values the model computes with after folding: filters and their biases (one
+    /// per output channel of every packed convolution, float32 or quantized), and
+    /// the float32 constants other steps read.
     public var parameterCount: Int
     /// Bytes of all constants read at run time.
     public var weightByteCount: Int
-    /// Multiply-adds of one run (Conv2D, DepthwiseConv2dNative, MatMul).
+    /// Multiply-adds of one run (convolutions and matrix products, float or quantized).
     public var multiplyAdds: Int
     /// Bytes of the activation arena (inputs, outputs and intermediates).
     public var arenaByteCount: Int
     /// Bytes the activations would take without sharing memory between them.
     public var unsharedActivationByteCount: Int
+    /// The file's tensors the outputs depend on, each with its type and quantization
+    /// (TFLite models; empty for a GraphDef, whose tensors carry no such table).
+    public var fileTensors: [FileTensor]
 }
 
 extension Model {
@@ -44,6 +47,13 @@ extension Model {
                 weightBytes += packed.storage.byteCount
             }
         }
+        for node in graph.nodes {
+            // Quantized filters, packed at load (or kept as the file has them).
+            guard case .quantized(.convolution(let op)) = node.operation else { continue }
+            parameterCount += op.kernelHeight * op.kernelWidth * (op.kind == .conv2D || op.kind == .fullyConnected ? op.inChannels : 1) * op.outChannels
+            parameterCount += op.outChannels
+            weightBytes += node.operation.quantizedWeightByteCount
+        }
         for id in constantIDs {
             let type = graph.values[id].type
             if type.dtype == .float32 { parameterCount += type.elementCount }
@@ -53,7 +63,7 @@ extension Model {
         for lifetime in MemoryPlanner.lifetimes(graph) { unshared += lifetime.byteCount }
         return ModelSummary(fileOpCounts: graph.fileOpCounts, fileScopes: graph.fileScopes, runtimeOpCounts: runtimeOpCounts, parameterCount: parameterCount,
                             weightByteCount: weightBytes, multiplyAdds: multiplyAdds, arenaByteCount: plan.memoryPlan.arenaByteCount,
-                            unsharedActivationByteCount: unshared)
+                            unsharedActivationByteCount: unshared, fileTensors: graph.fileTensors)
     }
 
     static func multiplyAdds(_ node: Node, _ graph: Graph) -> Int {
@@ -73,6 +83,8 @@ extension Model {
                 let filter = part.op.packedWeights.map { [$0.kernelHeight, $0.kernelWidth, $0.inChannels] } ?? [0, 0, 0]
                 return sum + TensorType(.float32, part.outputShape).elementCount * filter[0] * filter[1] * filter[2]
             }
+        case .quantized(.convolution(let op)):
+            return op.multiplyAdds(outputCount: outputCount)
         case .matMul:
             // Each output element is a dot product over the inner dimension.
             let a = graph.values[node.inputs[0]].type

@@ -206,6 +206,24 @@ struct FlatTable {
         return result
     }
 
+    /// A vector of float32 (quantization scales), copied.
+    func floats(_ id: Int, _ field: String) throws(TinyGraphError) -> [Float]? {
+        guard let elements = try vector(id, field, elementSize: 4) else { return nil }
+        var result: [Float] = []
+        result.reserveCapacity(elements.count)
+        for index in 0..<elements.count { result.append(Float(bitPattern: buffer.u32(elements.start + 4 * index))) }
+        return result
+    }
+
+    /// A vector of int64 (quantization zero points), copied.
+    func int64s(_ id: Int, _ field: String) throws(TinyGraphError) -> [Int64]? {
+        guard let elements = try vector(id, field, elementSize: 8) else { return nil }
+        var result: [Int64] = []
+        result.reserveCapacity(elements.count)
+        for index in 0..<elements.count { result.append(Int64(bitPattern: buffer.u64(elements.start + 8 * index))) }
+        return result
+    }
+
     /// A vector of tables, each checked; empty when absent.
     func tables(_ id: Int, _ field: String, type elementType: String) throws(TinyGraphError) -> [FlatTable] {
         guard let elements = try vector(id, field, elementSize: 4) else { return [] }

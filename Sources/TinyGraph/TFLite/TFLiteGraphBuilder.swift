@@ -142,6 +142,11 @@ struct TFLiteGraphBuilder {
             throw error(field: "inputs", "tensor \(index) '\(tensor.name)' is read before any operator writes it, and it is neither a model input nor a constant")
         }
         guard let dtype = tensor.type?.dtype else {
+            if Self.isQuantizedInteger(tensor.type) {
+                // int8 weights read by a float operator: dynamic-range ("hybrid") quantization.
+                throw error(.unsupportedOps, field: "Tensor.type",
+                            "constant '\(tensor.name)' is \(tensor.typeName) in a float32 operator (dynamic-range quantization); TinyGraph runs float32 models and full integer int8/uint8 ones: convert with a representative dataset, or without quantization")
+            }
             let hint = tensor.type == .float16 ? "; float16 weights must go through DEQUANTIZE" : ""
             throw error(field: "Tensor.type", "constant '\(tensor.name)' is \(tensor.typeName), which TinyGraph does not compute with\(hint)")
         }
@@ -237,8 +242,15 @@ struct TFLiteGraphBuilder {
         let index = Int(op.outputs[position])
         let tensor = subgraph.tensors[index]
         let type = graph.values[id].type
-        guard tensor.type?.dtype == type.dtype else {
+        // int8 and uint8 tensors are stored unsigned (`ActivationQuantization`).
+        let isQuantized = Self.isQuantizedInteger(tensor.type)
+        guard (isQuantized ? .uint8 : tensor.type?.dtype) == type.dtype else {
             throw error(field: "Tensor.type", "output '\(tensor.name)' is \(tensor.typeName) in the file; the operator computes \(type.dtype.name)")
+        }
+        if isQuantized, graph.values[id].quantization == nil {
+            // Data movement (RESHAPE, SQUEEZE, PAD, CONCATENATION) keeps the bytes; TFLite
+            // reads them with the output tensor's own parameters.
+            graph.values[id].quantization = try activationQuantization(ofTensor: index)
         }
         // A dynamic tensor's `shape` holds 1 where its shape_signature has -1 (unknown
         // when the file was written), and [] when even its rank was unknown.

@@ -34,8 +34,9 @@ extension TFLiteGraphBuilder {
             transposeBuffer?.deallocate()
             transposeBuffer = nil
         }
-        try refuseQuantized(order, outputs: outputs)
+        try refuseUnsupportedQuantization(order, outputs: outputs)
         try checkSupported(order)
+        graph.fileTensors = fileTensors(order, outputs: outputs)
         for index in order {
             for input in subgraph.operators[index].inputs where input >= 0 { tensorUses[Int(input)] += 1 }
         }
@@ -51,7 +52,11 @@ extension TFLiteGraphBuilder {
             if nodeName.isEmpty { nodeName = opName + "_\(index)" }
             graph.fileOpCounts[opName, default: 0] += 1
             for index in op.inputs + op.outputs where index >= 0 { recordScopes(tensor(index).name) }
-            try importOperator(op, TFLiteBuiltinOp(rawValue: code.code)!)
+            if isQuantizedOperator(op, code.code) {
+                try importQuantized(op, TFLiteBuiltinOp(rawValue: code.code)!)
+            } else {
+                try importOperator(op, TFLiteBuiltinOp(rawValue: code.code)!)
+            }
             for (position, output) in op.outputs.enumerated() where tensorValues[Int(output)] == nil {
                 throw error(field: "outputs", "the import made no value for output \(position) '\(tensor(output).name)'")
             }
@@ -187,16 +192,19 @@ extension TFLiteGraphBuilder {
         return needed.indices.filter { needed[$0] }
     }
 
-    /// An int8/uint8 quantized model is refused with the names of its quantized tensors.
-    private func refuseQuantized(_ order: [Int], outputs: [Int]) throws(TinyGraphError) {
+    /// Quantized tensors other than int8 and uint8 (int16 activations, int4 weights…),
+    /// and custom quantization, are refused with the names of the tensors.
+    private func refuseUnsupportedQuantization(_ order: [Int], outputs: [Int]) throws(TinyGraphError) {
         var seen = [Bool](repeating: false, count: subgraph.tensors.count)
         var names: [String] = []
         func visit(_ index: Int32) {
             guard index >= 0, !seen[Int(index)] else { return }
             seen[Int(index)] = true
             let tensor = subgraph.tensors[Int(index)]
-            let isFloat = tensor.type == .float32 || tensor.type == .float16
-            if tensor.type?.isQuantizedInteger == true || (tensor.isQuantized && !isFloat) {
+            // float16 weights may carry quantization tables; int32 ones are quantized biases.
+            let allowed = tensor.type == .float32 || tensor.type == .float16 || tensor.type == .int32 || Self.isQuantizedInteger(tensor.type)
+            let quantizedInteger = tensor.type?.isQuantizedInteger == true || tensor.isQuantized
+            if quantizedInteger && !allowed || tensor.quantization?.hasDetails == true {
                 names.append("'\(tensor.name)' \(tensor.typeName)")
             }
         }
@@ -212,7 +220,7 @@ extension TFLiteGraphBuilder {
         if names.count > 8 { list += " and \(names.count - 8) more" }
         throw TinyGraphError(
             .unsupportedOps, field: "Tensor.type",
-            "the model is quantized: \(names.count) tensor\(names.count == 1 ? "" : "s") hold integer-quantized values (\(list)). TinyGraph runs float32 TFLite models (float16 weights included); export or convert the model without integer quantization")
+            "\(names.count) tensor\(names.count == 1 ? " is" : "s are") quantized in a form TinyGraph does not run (\(list)). TinyGraph runs float32 TFLite models (float16 weights included) and int8 or uint8 quantized ones (per-tensor activations, per-channel int8 filters); export or convert the model that way")
     }
 
     /// One error listing every unsupported operator and the tensors it writes.
@@ -222,10 +230,13 @@ extension TFLiteGraphBuilder {
         for index in order {
             let op = subgraph.operators[index]
             let code = model.operatorCodes[Int(op.opcodeIndex)]
-            let name = code.name
             var supported = false
-            if let builtin = TFLiteBuiltinOp(rawValue: code.code) { supported = TFLiteImporter.supportedOps.contains(builtin) }
+            let quantized = isQuantizedOperator(op, code.code)
+            if let builtin = TFLiteBuiltinOp(rawValue: code.code) {
+                supported = quantized ? Self.quantizedOps.contains(builtin) : TFLiteImporter.supportedOps.contains(builtin)
+            }
             guard !supported else { continue }
+            let name = quantized ? code.name + " (quantized)" : code.name
             if users[name] == nil { unsupported.append(name) }
             let output = op.outputs.first.map { tensor($0).name } ?? "operator \(index)"
             users[name, default: []].append(output)
@@ -251,7 +262,9 @@ extension TFLiteGraphBuilder {
         for index in used where tensorValues[Int(index)] == nil {
             let tensor = self.tensor(index)
             let type = try inputType(tensor, isOnlyInput: used.count == 1)
-            let id = addValue(Value(name: tensor.name, type: type, constant: nil))
+            var value = Value(name: tensor.name, type: type, constant: nil)
+            if type.dtype == .uint8 { value.quantization = try activationQuantization(ofTensor: Int(index)) }
+            let id = addValue(value)
             tensorValues[Int(index)] = id
             boundToTensor[id] = true
             valueUses[id] = tensorUses[Int(index)]
@@ -266,8 +279,11 @@ extension TFLiteGraphBuilder {
         func fail(_ field: String, _ message: String) -> TinyGraphError {
             TinyGraphError(.invalidGraph, node: tensor.name, field: field, message)
         }
-        guard tensor.type == .float32 else {
-            throw fail("Tensor.type", "input type \(tensor.typeName) is not supported; inputs must be float32")
+        // An int8/uint8 input is stored unsigned; the caller passes floats, quantized
+        // at the edge with the input's own parameters.
+        let dtype: DType = Self.isQuantizedInteger(tensor.type) ? .uint8 : .float32
+        guard tensor.type == .float32 || dtype == .uint8 else {
+            throw fail("Tensor.type", "input type \(tensor.typeName) is not supported; inputs must be float32, int8 or uint8")
         }
         var given = options.inputShapes[tensor.name]
         if given == nil, isOnlyInput { given = options.inputShape }
@@ -276,7 +292,7 @@ extension TFLiteGraphBuilder {
                 throw TinyGraphError(.invalidArgument, node: tensor.name, field: "inputShape", "shape \(TensorType.describe(given)) is invalid")
             }
             if given != tensor.shape.map({ Int($0) }) { checkShapes = false }
-            return TensorType(.float32, given)
+            return TensorType(dtype, given)
         }
         var dims: [Int] = []
         for (axis, dim) in tensor.shape.enumerated() {
@@ -296,7 +312,7 @@ extension TFLiteGraphBuilder {
         guard TensorType.checkedElementCount(dims) != nil else {
             throw fail("Tensor.shape", "shape \(TensorType.describe(dims)) is too large")
         }
-        return TensorType(.float32, dims)
+        return TensorType(dtype, dims)
     }
 
     /// Drops constants that only fed folded steps.

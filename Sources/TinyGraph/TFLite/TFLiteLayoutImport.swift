@@ -161,6 +161,8 @@ extension DType {
         case .int32: return 3
         case .int64: return 9
         case .bool: return 10
+        case .int8: return 6
+        case .uint8: return 4
         }
     }
 }

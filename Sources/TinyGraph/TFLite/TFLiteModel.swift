@@ -37,21 +37,37 @@ struct TFLiteModel {
         var typeCode: Int8
         var buffer: UInt32
         var name: String
-        /// QuantizationParameters with scales or zero points.
-        var isQuantized: Bool
+        /// Its QuantizationParameters, when they have scales or zero points (as
+        /// read: checked by the importer for the tensors it uses).
+        var quantization: Quantization?
         var isVariable: Bool
         var isSparse: Bool
 
+        /// `QuantizationParameters`: min (0), max (1), scale (2, [float]), zero_point
+        /// (3, [long]), details (4 type, 5 table), quantized_dimension (6, int).
+        struct Quantization {
+            var scales: [Float]
+            var zeroPoints: [Int64]
+            var dimension: Int32
+            /// A QuantizationDetails union (custom quantization): TinyGraph refuses it.
+            var hasDetails: Bool
+        }
+
+        var isQuantized: Bool { quantization != nil }
         var type: TFLiteTensorType? { TFLiteTensorType(rawValue: typeCode) }
         var typeName: String { TFLiteSchema.tensorTypeName(typeCode) }
 
         static func decode(_ table: FlatTable) throws(TinyGraphError) -> Tensor {
-            var isQuantized = false
-            // QuantizationParameters: min (0), max (1), scale (2, [float]), zero_point (3, [long]).
-            if let quantization = try table.table(4, "quantization", type: "QuantizationParameters") {
-                let scales = try quantization.vector(2, "scale", elementSize: 4)?.count ?? 0
-                let zeroPoints = try quantization.vector(3, "zero_point", elementSize: 8)?.count ?? 0
-                isQuantized = scales > 0 || zeroPoints > 0
+            var quantization: Quantization? = nil
+            if let parameters = try table.table(4, "quantization", type: "QuantizationParameters") {
+                let scales = try parameters.floats(2, "scale") ?? []
+                let zeroPoints = try parameters.int64s(3, "zero_point") ?? []
+                let details = try parameters.union(4, "details", typeName: { _ in "QuantizationDetails" })
+                if !scales.isEmpty || !zeroPoints.isEmpty || details.code != 0 {
+                    quantization = Quantization(scales: scales, zeroPoints: zeroPoints,
+                                                dimension: try parameters.int32(6, "quantized_dimension"),
+                                                hasDetails: details.code != 0)
+                }
             }
             return Tensor(
                 shape: try table.int32s(0, "shape") ?? [],
@@ -59,7 +75,7 @@ struct TFLiteModel {
                 typeCode: try table.int8(1, "type"),
                 buffer: try table.uint32(2, "buffer"),
                 name: try table.string(3, "name") ?? "",
-                isQuantized: isQuantized,
+                quantization: quantization,
                 isVariable: try table.bool(5, "is_variable"),
                 isSparse: try table.table(6, "sparsity", type: "SparsityParameters") != nil)
         }

@@ -108,6 +108,7 @@ enum TFLiteBuiltinOp: Int32 {
     case mirrorPad = 100
     case splitV = 102
     case elu = 111
+    case quantize = 114
     case hardSwish = 117
     case ifThenElse = 118
     case whileLoop = 119

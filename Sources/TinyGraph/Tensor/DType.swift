@@ -1,17 +1,20 @@
-/// Element types TinyGraph computes with. Activations are float32; the integer
-/// types carry shapes, axes and indices; bool exists for Const and Cast.
+/// Element types TinyGraph computes with. Activations are float32, or int8/uint8
+/// in quantized TFLite models (with a `Quantization`); int32 and int64 carry shapes,
+/// axes, indices and quantized biases; bool exists for Const and Cast.
 public enum DType: Equatable, Sendable {
     case float32
     case int32
     case int64
     case bool
+    case int8
+    case uint8
 
     /// Bytes per element.
     public var byteSize: Int {
         switch self {
         case .float32, .int32: return 4
         case .int64: return 8
-        case .bool: return 1
+        case .bool, .int8, .uint8: return 1
         }
     }
 
@@ -22,6 +25,8 @@ public enum DType: Equatable, Sendable {
         case .int32: return "int32"
         case .int64: return "int64"
         case .bool: return "bool"
+        case .int8: return "int8"
+        case .uint8: return "uint8"
         }
     }
 

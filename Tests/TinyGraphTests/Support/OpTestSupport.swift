@@ -59,7 +59,8 @@ enum OpTest {
             switch type.dtype {
             case .int32: return UnsafeBufferPointer(start: buffer.bytes.assumingMemoryBound(to: Int32.self), count: type.elementCount).map { Int($0) }
             case .int64: return UnsafeBufferPointer(start: buffer.bytes.assumingMemoryBound(to: Int64.self), count: type.elementCount).map { Int($0) }
-            case .bool: return UnsafeBufferPointer(start: buffer.bytes.assumingMemoryBound(to: UInt8.self), count: type.elementCount).map { Int($0) }
+            case .bool, .uint8: return UnsafeBufferPointer(start: buffer.bytes.assumingMemoryBound(to: UInt8.self), count: type.elementCount).map { Int($0) }
+            case .int8: return UnsafeBufferPointer(start: buffer.bytes.assumingMemoryBound(to: Int8.self), count: type.elementCount).map { Int($0) }
             case .float32: return floats.map { Int($0) }
             }
         }
@@ -81,6 +82,8 @@ enum OpTest {
         case .int32: return .type(3)
         case .int64: return .type(9)
         case .bool: return .type(10)
+        case .int8: return .type(6)
+        case .uint8: return .type(4)
         }
     }
 
@@ -89,5 +92,23 @@ enum OpTest {
     /// element. `#expect(OpTest.compare(got, want) <= tolerance)`.
     static func compare(_ actual: [Float], _ expected: [Float]) -> ValueComparison {
         ValueComparison(actual, expected)
+    }
+
+    /// The same comparison in quantization steps, for outputs of quantized models
+    /// (dequantized with the same step): each value is divided by `step` and rounded,
+    /// so the worst error is how many steps apart the quantized values are. NaN and
+    /// infinities stay themselves, so they are still infinite errors.
+    static func compareQuantized(_ actual: [Float], _ expected: [Float], step: Float) -> ValueComparison {
+        func steps(_ values: [Float]) -> [Float] { values.map { ($0 / step).rounded() } }
+        return ValueComparison(steps(actual), steps(expected))
+    }
+
+    /// The index of the largest finite value (the first on ties), or nil.
+    static func top1(_ values: [Float]) -> Int? {
+        var best: Int? = nil
+        for (index, value) in values.enumerated() where value.isFinite {
+            if best == nil || value > values[best!] { best = index }
+        }
+        return best
     }
 }

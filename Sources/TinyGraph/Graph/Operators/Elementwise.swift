@@ -126,7 +126,7 @@ enum ElementwiseOp {
             case .int64:
                 ReferenceElementwise.binary(function, inputs[0].elements(as: Int64.self), inputs[1].elements(as: Int64.self),
                                             output.elements(as: Int64.self), shapes)
-            case .bool:
+            case .bool, .int8, .uint8:
                 break  // rejected by the resolver
             }
         case .biasAdd:

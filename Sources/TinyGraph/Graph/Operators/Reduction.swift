@@ -107,7 +107,7 @@ enum ReductionOp {
             case .float32: ReferenceReduction.reduce(kind, input.floats, output.floats, layout)
             case .int32: ReferenceReduction.reduce(kind, input.elements(as: Int32.self), output.elements(as: Int32.self), layout)
             case .int64: ReferenceReduction.reduce(kind, input.elements(as: Int64.self), output.elements(as: Int64.self), layout)
-            case .bool: break  // rejected by the resolver
+            case .bool, .int8, .uint8: break  // rejected by the resolver
             }
         case .argMax(let axis, let outputType):
             let shape = input.shape
@@ -129,7 +129,7 @@ enum ReductionOp {
                 ReferenceReduction.argMax(input.elements(as: Int64.self), output.elements(as: Int32.self), outer: outer, count: count, inner: inner)
             case (.int64, _):
                 ReferenceReduction.argMax(input.elements(as: Int64.self), output.elements(as: Int64.self), outer: outer, count: count, inner: inner)
-            case (.bool, _):
+            case (.bool, _), (.int8, _), (.uint8, _):
                 break  // rejected by the resolver
             }
         case .softmax:

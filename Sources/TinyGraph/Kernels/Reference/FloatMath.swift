@@ -177,4 +177,35 @@ enum FloatMath {
         if fraction <= -0.5 { return truncated - 1 }
         return truncated
     }
+
+    // Double precision, for quantization parameters and lookup tables built at load.
+
+    /// 2^52: every double at least this large is an integer.
+    private static let integralThresholdDouble: Double = 4_503_599_627_370_496
+
+    /// Nearest integer, halfway cases away from zero (round).
+    @inline(__always)
+    static func round(_ x: Double) -> Double {
+        guard abs(x) < integralThresholdDouble else { return x }  // integral, infinite or NaN
+        let truncated = Double(Int64(x))
+        let fraction = x - truncated  // exact
+        if fraction >= 0.5 { return truncated + 1 }
+        if fraction <= -0.5 { return truncated - 1 }
+        return truncated
+    }
+
+    /// Largest integer ≤ x (floor).
+    @inline(__always)
+    static func floor(_ x: Double) -> Double {
+        guard abs(x) < integralThresholdDouble else { return x }
+        let truncated = Double(Int64(x))
+        return truncated > x ? truncated - 1 : truncated
+    }
+
+    /// x without its fractional part (trunc).
+    @inline(__always)
+    static func trunc(_ x: Double) -> Double {
+        guard abs(x) < integralThresholdDouble else { return x }
+        return Double(Int64(x))
+    }
 }

@@ -169,6 +169,12 @@ enum ReferenceElementwise {
             case .bool:
                 let out = output.assumingMemoryBound(to: UInt8.self)
                 for i in 0..<count { out[i] = values[i] != 0 ? 1 : 0 }
+            case .int8:
+                let out = output.assumingMemoryBound(to: Int8.self)
+                for i in 0..<count { out[i] = Int8(truncatingIfNeeded: truncatingSaturated(values[i]) as Int32) }
+            case .uint8:
+                let out = output.assumingMemoryBound(to: UInt8.self)
+                for i in 0..<count { out[i] = UInt8(truncatingIfNeeded: truncatingSaturated(values[i]) as Int32) }
             }
         case .int32:
             castInteger(input.assumingMemoryBound(to: Int32.self), to: destination, output, count: count)
@@ -176,6 +182,10 @@ enum ReferenceElementwise {
             castInteger(input.assumingMemoryBound(to: Int64.self), to: destination, output, count: count)
         case .bool:
             castInteger(input.assumingMemoryBound(to: UInt8.self), to: destination, output, count: count, isBool: true)
+        case .int8:
+            castInteger(input.assumingMemoryBound(to: Int8.self), to: destination, output, count: count)
+        case .uint8:
+            castInteger(input.assumingMemoryBound(to: UInt8.self), to: destination, output, count: count)
         }
     }
 
@@ -194,6 +204,12 @@ enum ReferenceElementwise {
         case .bool:
             let out = output.assumingMemoryBound(to: UInt8.self)
             for i in 0..<count { out[i] = values[i] != 0 ? 1 : 0 }
+        case .int8:
+            let out = output.assumingMemoryBound(to: Int8.self)
+            for i in 0..<count { out[i] = isBool ? (values[i] != 0 ? 1 : 0) : Int8(truncatingIfNeeded: values[i]) }
+        case .uint8:
+            let out = output.assumingMemoryBound(to: UInt8.self)
+            for i in 0..<count { out[i] = isBool ? (values[i] != 0 ? 1 : 0) : UInt8(truncatingIfNeeded: values[i]) }
         }
     }
 
