@@ -312,7 +312,7 @@ private final class PoolState {
     @inline(never)
     private static func pause(_ seed: Int) -> Int {
         var x = seed | 1
-        for _ in 0..<40 { x = (x ^ (x &>> 29)) &* 6_364_136_223_846_793_005 }
+        for _ in 0..<40 { x = (x ^ (x &>> 13)) &* 0x2545_F491 }  // fits a 32-bit Int (armv7, armv6)
         return x
     }
 
