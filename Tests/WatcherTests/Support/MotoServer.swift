@@ -32,10 +32,11 @@ final class MotoServer: @unchecked Sendable {
         server.executableURL = URL(fileURLWithPath: "/bin/sh")
         // The watcher shell must not hold swift-test's output pipes (swift-test waits for
         // their end before it reaps the test process), and it stops at the test process's
-        // exit, zombie included (`kill -0` succeeds on a zombie).
+        // exit, zombie included (`kill -0` succeeds on a zombie). SIGKILL: the server
+        // inherits the test process's signal mask, in which SIGTERM may be blocked.
         server.arguments = ["-c", """
             python3 -m moto.server -p "$1" </dev/null >/dev/null 2>&1 & server=$!
-            trap 'kill $server 2>/dev/null' EXIT
+            trap 'kill -KILL $server 2>/dev/null' EXIT
             trap 'exit 143' TERM INT
             alive() { state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1); [ -n "$state" ] && [ "$state" != Z ]; }
             while alive "$2" && kill -0 $server 2>/dev/null; do sleep 1; done
