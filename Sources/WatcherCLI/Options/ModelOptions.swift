@@ -51,13 +51,9 @@ struct ModelOptions: ParsableArguments {
         return preset
     }
 
-    func threadCount() throws -> Int {
-        try Self.threadCount(threads)
-    }
-
     /// `--threads` (or WATCHER_THREADS): 0 to LoadOptions.maximumThreads.
-    static func threadCount(_ option: Int?) throws -> Int {
-        let count = try EnvironmentFallback.int(option, "WATCHER_THREADS") ?? 1
+    func threadCount() throws -> Int {
+        let count = try EnvironmentFallback.int(threads, "WATCHER_THREADS") ?? 1
         guard (0...LoadOptions.maximumThreads).contains(count) else {
             throw ValidationError("--threads \(count): give 1 (the default), up to \(LoadOptions.maximumThreads), or 0 for one per core")
         }
