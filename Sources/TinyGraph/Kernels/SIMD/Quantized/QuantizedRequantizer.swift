@@ -14,12 +14,10 @@ import Builtin
 /// bits of the even lanes and of the odd lanes (x86 vpmuldq) in int64 lanes of the
 /// same registers; the per-lane constants come from a `RequantizationTable`.
 ///
-/// The bytes: in `TINYGRAPH_VNNI` builds (AVX-512, the Builtin module at hand) the
-/// zero point added is the stored one − 128, the int32 lanes narrow with signed
-/// saturation in one vpmovsdb, and a flip of the top bit makes them stored bytes
-/// again (r + zp clamped to 0...255); the activation's clamp then runs on the 16
-/// bytes (vpmaxub, vpminub on one xmm). Other builds clamp the int32 lanes to the
-/// activation's range and narrow them.
+/// The bytes: the int32 lanes are clamped to the activation's range (a subrange of
+/// 0...255) and narrowed. In `TINYGRAPH_VNNI` builds (AVX-512, the Builtin module at
+/// hand) that is LLVM's smax, smin and truncation: vpmaxsd, vpminsd, vpmovdb, three
+/// instructions where the select form and a saturating narrowing took six.
 struct QuantizedRequantizer {
     var multiplier: QuantizedVector
     var leftShift: QuantizedVector
@@ -34,16 +32,7 @@ struct QuantizedRequantizer {
     var offset: QuantizedVector
     var minimum: QuantizedVector
     var maximum: QuantizedVector
-    var byteMinimum: SIMD16<UInt8>
-    var byteMaximum: SIMD16<UInt8>
     var shiftsLeft: Bool
-
-    #if TINYGRAPH_VNNI
-    /// The zero point the shift adds is the stored one minus this (signed narrowing).
-    static let narrowingOffset: Int32 = 128
-    #else
-    static let narrowingOffset: Int32 = 0
-    #endif
 
     /// Channels `group ..< group + 16` of a table (group a multiple of 16).
     @_transparent
@@ -57,7 +46,7 @@ struct QuantizedRequantizer {
         correctionOdd = base.loadUnaligned(fromByteOffset: 320, as: SIMD8<Int64>.self)
         shiftEven = base.loadUnaligned(fromByteOffset: 384, as: SIMD8<Int64>.self)
         shiftOdd = base.loadUnaligned(fromByteOffset: 448, as: SIMD8<Int64>.self)
-        let added = zeroPoint &- Self.narrowingOffset
+        let added = zeroPoint
         if table.foldsZeroPoint {
             let wide = SIMD8<Int64>(repeating: Int64(added))
             addEven &+= wide &<< shiftEven
@@ -68,8 +57,6 @@ struct QuantizedRequantizer {
         }
         self.minimum = QuantizedVector(repeating: minimum)
         self.maximum = QuantizedVector(repeating: maximum)
-        byteMinimum = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: minimum))
-        byteMaximum = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: maximum))
         shiftsLeft = table.shiftsLeft
     }
 
@@ -77,11 +64,9 @@ struct QuantizedRequantizer {
     /// clamp (stored domain, 0...255).
     @_transparent
     init(_ multiplier: QuantizedArithmetic.Multiplier, zeroPoint: Int32, minimum: Int32, maximum: Int32) {
-        self.init(multiplier, added: zeroPoint &- Self.narrowingOffset)
+        self.init(multiplier, added: zeroPoint)
         self.minimum = QuantizedVector(repeating: minimum)
         self.maximum = QuantizedVector(repeating: maximum)
-        byteMinimum = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: minimum))
-        byteMaximum = SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: maximum))
     }
 
     /// A multiplier alone, for `multiply` (ADD's input rescaling): no zero point.
@@ -109,8 +94,6 @@ struct QuantizedRequantizer {
         addOdd = addEven
         minimum = QuantizedVector()
         maximum = QuantizedVector()
-        byteMinimum = SIMD16<UInt8>()
-        byteMaximum = SIMD16<UInt8>()
         shiftsLeft = multiplier.shift > 0
     }
 
@@ -148,10 +131,7 @@ struct QuantizedRequantizer {
     @_transparent
     func bytes(_ accumulator: QuantizedVector, shiftsLeft: Bool) -> SIMD16<UInt8> {
         #if TINYGRAPH_VNNI
-        var result = saturatingNarrowToStoredBytes(multiply(accumulator, shiftsLeft: shiftsLeft))
-        result.replace(with: byteMinimum, where: result .< byteMinimum)
-        result.replace(with: byteMaximum, where: result .> byteMaximum)
-        return result
+        return clampedNarrowToBytes(multiply(accumulator, shiftsLeft: shiftsLeft), minimum, maximum)
         #else
         var value = multiply(accumulator, shiftsLeft: shiftsLeft)
         value.replace(with: minimum, where: value .< minimum)
@@ -162,19 +142,17 @@ struct QuantizedRequantizer {
 }
 
 #if TINYGRAPH_VNNI
-/// v (stored value − 128) narrowed with signed saturation, its top bit flipped:
-/// v + 128 clamped to 0...255 (vpmovsdb, then one xor of 16 bytes). LLVM's
-/// smax/smin and truncation, reached through the Builtin module (the standard
-/// library's clamping conversions branch lane by lane).
+/// v clamped to minimum...maximum (inside 0...255) and narrowed to bytes, through
+/// LLVM's smax, smin and truncation (the standard library's clamping conversions
+/// branch lane by lane).
 @_transparent
-func saturatingNarrowToStoredBytes(_ v: QuantizedVector) -> SIMD16<UInt8> {
+func clampedNarrowToBytes(_ v: QuantizedVector, _ minimum: QuantizedVector, _ maximum: QuantizedVector) -> SIMD16<UInt8> {
     var clamped = v
     clamped._storage._value = Builtin.int_smin_Vec16xInt32(
-        Builtin.int_smax_Vec16xInt32(v._storage._value, QuantizedVector(repeating: -128)._storage._value),
-        QuantizedVector(repeating: 127)._storage._value)
+        Builtin.int_smax_Vec16xInt32(v._storage._value, minimum._storage._value), maximum._storage._value)
     var result = SIMD16<UInt8>()
     result._storage._value = Builtin.trunc_Vec16xInt32_Vec16xInt8(clamped._storage._value)
-    return result ^ SIMD16<UInt8>(repeating: 0x80)
+    return result
 }
 #endif
 
