@@ -223,7 +223,7 @@ extension TFLiteGraphBuilder {
                                            differenceMinimum: -Int32(radius))
         let shape = graph.values[x].type.shape
         guard let depth = shape.last, depth > 0 else { throw error(.invalidShape, field: "inputs", "SOFTMAX needs an input of rank 1 or more") }
-        try bind(op, output: 0, to: try emitQuantized(.softmax(parameters, depth: depth), [x], output: TensorType(.uint8, shape),
+        try bind(op, output: 0, to: try emitQuantized(.softmax(parameters, depth: depth, reference: options.quantizedReferenceKernels), [x], output: TensorType(.uint8, shape),
                                                       quantization: output))
     }
 

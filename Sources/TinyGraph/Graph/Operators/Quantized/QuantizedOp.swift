@@ -18,7 +18,7 @@ enum QuantizedOp: Equatable {
     case hardSwish(HardSwishParameters, reference: Bool)
     case pool(QuantizedPoolOp)
     case mean(QuantizedMeanOp)
-    case softmax(SoftmaxParameters, depth: Int)
+    case softmax(SoftmaxParameters, depth: Int, reference: Bool)
     /// uint8 CONCATENATION of inputs with other parameters than the output's.
     case rescalingConcat(RescalingConcatOp)
 
@@ -74,9 +74,13 @@ enum QuantizedOp: Equatable {
             op.execute(inputs: inputs, outputs: outputs)
         case .mean(let op):
             op.execute(inputs: inputs, outputs: outputs)
-        case .softmax(let p, let depth):
-            ReferenceQuantizedPooling.softmax(input: inputs[0].elements(as: UInt8.self), output: out, rows: count / max(depth, 1),
-                                              depth: depth, p)
+        case .softmax(let p, let depth, let reference):
+            let (input, rows) = (inputs[0].elements(as: UInt8.self), count / max(depth, 1))
+            if reference {
+                ReferenceQuantizedPooling.softmax(input: input, output: out, rows: rows, depth: depth, p)
+            } else {
+                QuantizedElementwise.softmax(input, out, rows: rows, depth: depth, p)
+            }
         case .rescalingConcat(let op):
             op.execute(inputs: inputs, outputs: outputs)
         }

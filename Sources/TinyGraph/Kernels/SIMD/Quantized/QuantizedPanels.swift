@@ -6,6 +6,8 @@ struct QuantizedPanels {
     let panelStride: Int
     let panelCount: Int
     let depth: Int
+    /// Weights in groups of 4 int8 rows (the VNNI kernel's), else int16 rows.
+    let isInt8Groups: Bool
     let outChannels: Int
     let table: RequantizationTable.Pointer
     /// FULLY_CONNECTED's double-precision requantization, else nil.
@@ -19,6 +21,7 @@ struct QuantizedPanels {
         panelStride = weights.panelStride
         panelCount = weights.panelCount
         depth = weights.depth
+        isInt8Groups = weights.isInt8Groups
         outChannels = weights.outChannels
         table = weights.requantizationTable.pointer
         doubleScales = weights.doubleScales.map { UnsafePointer($0.bytes.assumingMemoryBound(to: Double.self)) }

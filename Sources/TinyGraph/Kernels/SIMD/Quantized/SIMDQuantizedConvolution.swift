@@ -76,6 +76,11 @@ enum SIMDQuantizedConvolution {
             while start < chunk {
                 let valid = min(block, chunk &- start)
                 let out = output + (first &+ start) &* outputPixelStride
+                if valid == 1 {
+                    // FULLY_CONNECTED's single row: a block would compute it `block` times.
+                    onePixel(panels, rowPointers[start], out)
+                    break
+                }
                 #if TINYGRAPH_VNNI
                 if int8Groups {
                     SIMDQuantizedConvolutionVNNI.block(panels, rowPointers + start, valid: valid, out, pixelStride: outputPixelStride)
@@ -172,6 +177,58 @@ enum SIMDQuantizedConvolution {
                 }
             }
         }
+    }
+
+    /// One row through every panel: four panels at a time, so four independent
+    /// accumulators hide the multiply-add latency.
+    @inline(never)
+    static func onePixel(_ panels: QuantizedPanels, _ row: UnsafePointer<UInt8>, _ output: UnsafeMutablePointer<UInt8>) {
+        var panel = 0
+        while panel < panels.panelCount {
+            let count = min(4, panels.panelCount &- panel)
+            var accumulators = (QuantizedVector(), QuantizedVector(), QuantizedVector(), QuantizedVector())
+            withUnsafeMutablePointer(to: &accumulators) { tuple in
+                tuple.withMemoryRebound(to: QuantizedVector.self, capacity: 4) { sums in
+                    #if TINYGRAPH_VNNI
+                    if panels.isInt8Groups {
+                        SIMDQuantizedConvolutionVNNI.onePixel(panels, first: panel, count: count, row, into: sums)
+                    } else {
+                        onePixelInt16(panels, first: panel, count: count, row, into: sums)
+                    }
+                    #else
+                    onePixelInt16(panels, first: panel, count: count, row, into: sums)
+                    #endif
+                    for index in 0..<count {
+                        panels.storeBlock(sums + index, valid: 1, channel: (panel &+ index) &* PackedQuantizedWeights.panelWidth,
+                                          output, pixelStride: 0)
+                    }
+                }
+            }
+            panel &+= count
+        }
+    }
+
+    /// Sums of one row for panels `first ..< first + count` (at most 4), int16 weights.
+    @_transparent
+    static func onePixelInt16(_ panels: QuantizedPanels, first: Int, count: Int, _ row: UnsafePointer<UInt8>,
+                              into sums: UnsafeMutablePointer<QuantizedVector>) {
+        let width = PackedQuantizedWeights.panelWidth
+        let last = first &+ count &- 1
+        // Missing panels repeat the last one (their sums are not stored).
+        let bases = (panels.panel(first), panels.panel(min(first &+ 1, last)), panels.panel(min(first &+ 2, last)),
+                     panels.panel(last))
+        var a0 = bases.0.loadUnaligned(as: QuantizedVector.self), a1 = bases.1.loadUnaligned(as: QuantizedVector.self)
+        var a2 = bases.2.loadUnaligned(as: QuantizedVector.self), a3 = bases.3.loadUnaligned(as: QuantizedVector.self)
+        var offset = 4 &* width
+        for k in 0..<panels.depth {
+            let x = QuantizedVector(repeating: Int32(row[k]))
+            a0 &+= x &* loadWidened(int16s: bases.0 + offset)
+            a1 &+= x &* loadWidened(int16s: bases.1 + offset)
+            a2 &+= x &* loadWidened(int16s: bases.2 + offset)
+            a3 &+= x &* loadWidened(int16s: bases.3 + offset)
+            offset &+= 2 &* width
+        }
+        (sums[0], sums[1], sums[2], sums[3]) = (a0, a1, a2, a3)
     }
 
     @_transparent

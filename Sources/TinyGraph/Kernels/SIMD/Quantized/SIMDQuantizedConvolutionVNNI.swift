@@ -105,6 +105,29 @@ enum SIMDQuantizedConvolutionVNNI {
         storePixels(panels, a0, a1, a2, a3, a4, a5, a6, a7, channel: panel &* width, valid: valid, output, pixelStride: pixelStride)
     }
 
+    /// Sums of one row for panels `first ..< first + count` (at most 4).
+    @_transparent
+    static func onePixel(_ panels: QuantizedPanels, first: Int, count: Int, _ row: UnsafePointer<UInt8>,
+                         into sums: UnsafeMutablePointer<QuantizedVector>) {
+        let width = PackedQuantizedWeights.panelWidth
+        let last = first &+ count &- 1
+        // Missing panels repeat the last one (their sums are not stored).
+        let bases = (panels.panel(first), panels.panel(min(first &+ 1, last)), panels.panel(min(first &+ 2, last)),
+                     panels.panel(last))
+        var a0 = bases.0.loadUnaligned(as: QuantizedVector.self), a1 = bases.1.loadUnaligned(as: QuantizedVector.self)
+        var a2 = bases.2.loadUnaligned(as: QuantizedVector.self), a3 = bases.3.loadUnaligned(as: QuantizedVector.self)
+        var offset = 4 &* width
+        for group in 0..<(panels.depth / 4) {
+            let x = input(row, group)
+            a0 = dotProductAccumulate(a0, x, (bases.0 + offset).loadUnaligned(as: QuantizedVector.self))
+            a1 = dotProductAccumulate(a1, x, (bases.1 + offset).loadUnaligned(as: QuantizedVector.self))
+            a2 = dotProductAccumulate(a2, x, (bases.2 + offset).loadUnaligned(as: QuantizedVector.self))
+            a3 = dotProductAccumulate(a3, x, (bases.3 + offset).loadUnaligned(as: QuantizedVector.self))
+            offset &+= 4 &* width
+        }
+        (sums[0], sums[1], sums[2], sums[3]) = (a0, a1, a2, a3)
+    }
+
     /// Hands one panel's accumulators to the epilogue (`QuantizedPanels.storeBlock`).
     @_transparent
     static func storePixels(

@@ -37,6 +37,42 @@ enum QuantizedElementwise {
         }
     }
 
+    /// `ReferenceQuantizedPooling.softmax` with each exp computed once: it depends
+    /// only on the difference to the row's maximum (0...255), so a table of 256
+    /// filled as differences first appear serves every element and row (MobileNet's
+    /// 1001 classes took 1001 × 2 fixed-point exps). Same arithmetic, same bytes.
+    static func softmax(_ input: UnsafePointer<UInt8>, _ output: UnsafeMutablePointer<UInt8>, rows: Int, depth: Int,
+                        _ p: SoftmaxParameters) {
+        typealias FP = QuantizedFixedPoint
+        // −1: not computed yet (exps are Q0.31 values ≥ 0). Differences below the
+        // reference's minimum count as exp 0: they add nothing and output 0.
+        let exps = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
+        defer { exps.deallocate() }
+        exps.initialize(repeating: -1, count: 256)
+        @inline(__always) func exp(_ distance: Int) -> Int32 {
+            if exps[distance] < 0 {
+                let difference = -Int32(distance)
+                exps[distance] = difference >= p.differenceMinimum ? FP.expOnNegativeValues(p.rescale(difference), integerBits: 5) : 0
+            }
+            return exps[distance]
+        }
+        for row in 0..<rows {
+            let x = input + row &* depth, y = output + row &* depth
+            var largest: UInt8 = 0
+            for c in 0..<depth where x[c] > largest { largest = x[c] }
+            var sumOfExps: Int32 = 0  // Q12
+            for c in 0..<depth {
+                sumOfExps = sumOfExps &+ QuantizedArithmetic.roundingDivideByPOT(exp(Int(largest &- x[c])), 12)
+            }
+            let (scale, bitsOverUnit) = FP.reciprocal(sumOfExps, integerDigits: 12)
+            let exponent = min(max(bitsOverUnit + 31 - 8, 0), 31)
+            for c in 0..<depth {
+                let value = QuantizedArithmetic.roundingDivideByPOT(FP.mul(scale, exp(Int(largest &- x[c]))), exponent)
+                y[c] = UInt8(clamping: value)
+            }
+        }
+    }
+
     static func hardSwish(_ input: UnsafePointer<UInt8>, _ output: UnsafeMutablePointer<UInt8>, count: Int, _ p: HardSwishParameters) {
         for i in 0..<count { output[i] = ReferenceQuantizedElementwise.hardSwish(input[i], p) }
     }
