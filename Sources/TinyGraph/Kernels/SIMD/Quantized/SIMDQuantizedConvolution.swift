@@ -43,6 +43,12 @@ enum SIMDQuantizedConvolution {
         // The padding rows of int8 groups meet zero weights: any byte will do, but defined.
         scratch?.initialize(repeating: 0, count: chunkPixels &* depth &+ 16)
         let inputEnd = input + g.batch &* g.inHeight &* g.inWidth &* g.inChannels
+        // A first layer's kernel rows (3 × 3 channels: 9 bytes) are copied without
+        // gatherRow's general case checks, for pixels whose window is inside the input.
+        let runLength = g.kernelWidth &* g.inChannels
+        let shortRuns = !direct && g.dilationW == 1 && runLength <= 16
+        let lastRowOffset = (g.kernelHeight &- 1) &* g.dilationH
+        let rowStep = g.dilationH &* g.inWidth &* g.inChannels
         let rowPointers = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: chunkPixels)
         defer { rowPointers.deallocate() }
         let inputZeroPoint = UInt8(truncatingIfNeeded: weights.inputZeroPoint)
@@ -61,7 +67,20 @@ enum SIMDQuantizedConvolution {
                     continue
                 }
                 let row = scratch! + m &* depth
-                gatherRow(input: input, end: inputEnd, n: n, oy: oy, ox: ox, geometry: g, zeroPoint: inputZeroPoint, into: row)
+                let top = oy &* g.strideH &- g.padTop, left = ox &* g.strideW &- g.padLeft
+                if shortRuns && top >= 0 && top &+ lastRowOffset < g.inHeight && left >= 0 && left &+ g.kernelWidth <= g.inWidth
+                    && inputEnd - (input + ((n &* g.inHeight &+ top &+ lastRowOffset) &* g.inWidth &+ left) &* g.inChannels) >= 16 {
+                    // Inside the input: each kernel row's run as one 16-byte copy.
+                    var source = input + ((n &* g.inHeight &+ top) &* g.inWidth &+ left) &* g.inChannels
+                    var target = UnsafeMutableRawPointer(row)
+                    for _ in 0..<g.kernelHeight {
+                        target.storeBytes(of: UnsafeRawPointer(source).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                        source += rowStep
+                        target += runLength
+                    }
+                } else {
+                    gatherRow(input: input, end: inputEnd, n: n, oy: oy, ox: ox, geometry: g, zeroPoint: inputZeroPoint, into: row)
+                }
                 rowPointers[m] = UnsafePointer(row)
                 ox &+= 1
                 if ox == g.outWidth {
