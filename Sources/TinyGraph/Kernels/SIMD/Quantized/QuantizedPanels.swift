@@ -53,11 +53,17 @@ struct QuantizedPanels {
             return
         }
         let requantizer = requantizer(channel: channel)
-        // Convolution multipliers are below 1: no left shift (a constant per loop).
-        if count == 16 && !requantizer.shiftsLeft {
+        // Convolution multipliers are below 1: no left shift; ReLU and ReLU6 need no
+        // negative correction (constants per loop).
+        if count == 16 && !requantizer.shiftsLeft && !requantizer.correctsNegative {
             for pixel in 0..<valid {
                 UnsafeMutableRawPointer(out + pixel &* pixelStride).storeBytes(
-                    of: requantizer.bytes(accumulators[pixel], shiftsLeft: false), as: SIMD16<UInt8>.self)
+                    of: requantizer.bytes(accumulators[pixel], shiftsLeft: false, correctsNegative: false), as: SIMD16<UInt8>.self)
+            }
+        } else if count == 16 && !requantizer.shiftsLeft {
+            for pixel in 0..<valid {
+                UnsafeMutableRawPointer(out + pixel &* pixelStride).storeBytes(
+                    of: requantizer.bytes(accumulators[pixel], shiftsLeft: false, correctsNegative: true), as: SIMD16<UInt8>.self)
             }
         } else {
             for pixel in 0..<valid {

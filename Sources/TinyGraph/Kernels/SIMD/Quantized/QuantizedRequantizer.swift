@@ -33,6 +33,11 @@ struct QuantizedRequantizer {
     var minimum: QuantizedVector
     var maximum: QuantizedVector
     var shiftsLeft: Bool
+    /// Whether negative products need the rounding's correction. They do not when
+    /// the clamp's minimum is at or above the zero point (ReLU, ReLU6): a negative
+    /// accumulator's result is ≤ 0 with or without it, so the clamp gives the
+    /// minimum either way. Saves a compare and a masked subtract per 8 lanes.
+    var correctsNegative: Bool
 
     /// Channels `group ..< group + 16` of a table (group a multiple of 16).
     @_transparent
@@ -58,6 +63,7 @@ struct QuantizedRequantizer {
         self.minimum = QuantizedVector(repeating: minimum)
         self.maximum = QuantizedVector(repeating: maximum)
         shiftsLeft = table.shiftsLeft
+        correctsNegative = minimum < zeroPoint
     }
 
     /// One multiplier for every lane (elementwise ops), the output's zero point and
@@ -67,6 +73,7 @@ struct QuantizedRequantizer {
         self.init(multiplier, added: zeroPoint)
         self.minimum = QuantizedVector(repeating: minimum)
         self.maximum = QuantizedVector(repeating: maximum)
+        correctsNegative = minimum < zeroPoint
     }
 
     /// A multiplier alone, for `multiply` (ADD's input rescaling): no zero point.
@@ -95,19 +102,20 @@ struct QuantizedRequantizer {
         minimum = QuantizedVector()
         maximum = QuantizedVector()
         shiftsLeft = multiplier.shift > 0
+        correctsNegative = true
     }
 
     /// TFLite's MultiplyByQuantizedMultiplier of each lane, plus what the addends
     /// hold of the zero point (for `scaling`, nothing).
     @_transparent
     func multiply(_ x: QuantizedVector) -> QuantizedVector {
-        multiply(x, shiftsLeft: shiftsLeft)
+        multiply(x, shiftsLeft: shiftsLeft, correctsNegative: correctsNegative)
     }
 
-    /// `multiply` with the left shift's presence a constant the caller's loop can
-    /// be specialized on.
+    /// `multiply` with the left shift's presence and the negative correction
+    /// constants the caller's loop can be specialized on.
     @_transparent
-    func multiply(_ x: QuantizedVector, shiftsLeft: Bool) -> QuantizedVector {
+    func multiply(_ x: QuantizedVector, shiftsLeft: Bool, correctsNegative: Bool) -> QuantizedVector {
         let shifted = shiftsLeft ? x &<< leftShift : x
         let a = unsafeBitCast(shifted, to: SIMD8<Int64>.self)
         let m = unsafeBitCast(multiplier, to: SIMD8<Int64>.self)
@@ -115,9 +123,11 @@ struct QuantizedRequantizer {
         let odd = (a &>> 32) &* (m &>> 32)
         let threshold = SIMD8<Int64>(repeating: -(1 << 30))
         var roundedEven = even &+ addEven
-        roundedEven.replace(with: roundedEven &- correctionEven, where: even .< threshold)
         var roundedOdd = odd &+ addOdd
-        roundedOdd.replace(with: roundedOdd &- correctionOdd, where: odd .< threshold)
+        if correctsNegative {
+            roundedEven.replace(with: roundedEven &- correctionEven, where: even .< threshold)
+            roundedOdd.replace(with: roundedOdd &- correctionOdd, where: odd .< threshold)
+        }
         let merged = ((roundedEven &>> shiftEven) & SIMD8<Int64>(repeating: 0xFFFF_FFFF)) | ((roundedOdd &>> shiftOdd) &<< 32)
         return unsafeBitCast(merged, to: QuantizedVector.self) &+ offset
     }
@@ -125,15 +135,15 @@ struct QuantizedRequantizer {
     /// Requantized, zero point added, clamped: the stored bytes.
     @_transparent
     func bytes(_ accumulator: QuantizedVector) -> SIMD16<UInt8> {
-        bytes(accumulator, shiftsLeft: shiftsLeft)
+        bytes(accumulator, shiftsLeft: shiftsLeft, correctsNegative: correctsNegative)
     }
 
     @_transparent
-    func bytes(_ accumulator: QuantizedVector, shiftsLeft: Bool) -> SIMD16<UInt8> {
+    func bytes(_ accumulator: QuantizedVector, shiftsLeft: Bool, correctsNegative: Bool) -> SIMD16<UInt8> {
         #if TINYGRAPH_VNNI
-        return clampedNarrowToBytes(multiply(accumulator, shiftsLeft: shiftsLeft), minimum, maximum)
+        return clampedNarrowToBytes(multiply(accumulator, shiftsLeft: shiftsLeft, correctsNegative: correctsNegative), minimum, maximum)
         #else
-        var value = multiply(accumulator, shiftsLeft: shiftsLeft)
+        var value = multiply(accumulator, shiftsLeft: shiftsLeft, correctsNegative: correctsNegative)
         value.replace(with: minimum, where: value .< minimum)
         value.replace(with: maximum, where: value .> maximum)
         return narrowToBytes(value)
