@@ -13,7 +13,7 @@ For each model folder (model.pb, input.f32, meta.json from make_bench_models.py)
    1e-4 × max(1, max|TF|); LiteRT + XNNPACK int8's distance from the reference is
    reported, not required (XNNPACK requantizes in float and may differ by a step);
 3. times LiteRT + XNNPACK int8, TinyGraph int8 and TinyGraph float in the same
-   rounds (compare_peers.time_rounds: rotating order, one thread each);
+   rounds (compare_peers.time_rounds: rotating order, one thread each, or --threads N);
 4. runs the whole job (`tinygraph run`: start, load, one inference, write, exit)
    on the int8 and on the float model, alternating, for wall time and peak RSS.
 """
@@ -51,11 +51,11 @@ def convert_int8(tf, model_dir, meta, x):
     return path, data, step, sorted(mtf.tflite_ops(data))
 
 
-def litert_int8(data, x, resolver_name):
+def litert_int8(data, x, resolver_name, threads=1):
     """A PyEngine on the int8 model; resolver AUTO (XNNPACK) or BUILTIN_REF."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
     resolver = getattr(OpResolverType, resolver_name)
-    it = Interpreter(model_content=data, num_threads=1, experimental_op_resolver_type=resolver)
+    it = Interpreter(model_content=data, num_threads=threads, experimental_op_resolver_type=resolver)
     it.allocate_tensors()
     coverage = cp.xnnpack_coverage(it)
     if resolver_name == "AUTO" and coverage["delegate_partitions"] == 0:
@@ -72,7 +72,8 @@ def litert_int8(data, x, resolver_name):
         return it.get_tensor(o)
 
     v = cp.version("ai-edge-litert")
-    label = f"LiteRT {v} XNNPACK int8" if resolver_name == "AUTO" else f"LiteRT {v} reference kernels int8"
+    label = (f"LiteRT {v} XNNPACK int8" if resolver_name == "AUTO" else f"LiteRT {v} reference kernels int8") \
+        + cp.thread_label(threads)
     return cp.PyEngine("litert-xnnpack-int8" if resolver_name == "AUTO" else "litert-ref-int8", label, fn,
                        {"xnnpack": coverage, "interpreter": it})
 
@@ -116,11 +117,11 @@ def run_model(tf, name, args, has_bench):
     gd.ParseFromString((model_dir / "model.pb").read_bytes())
     tf_engine = cp.make_tf(tf, gd, meta, x)
     reference = litert_int8(int8_data, x, "BUILTIN_REF")
-    xnnpack = litert_int8(int8_data, x, "AUTO")
-    tg_int8 = cp.TinyGraphEngine(args.tinygraph, model_dir, meta, has_bench, model=int8_path,
-                                 key="tinygraph-int8", label="TinyGraph int8")
-    tg_float = cp.TinyGraphEngine(args.tinygraph, model_dir, meta, has_bench, key="tinygraph-float",
-                                  label="TinyGraph float")
+    xnnpack = litert_int8(int8_data, x, "AUTO", threads=args.threads)
+    tg_int8 = cp.TinyGraphEngine(args.tinygraph, model_dir, meta, has_bench, model=int8_path, threads=args.threads,
+                                 key="tinygraph-int8", label="TinyGraph int8" + cp.thread_label(args.threads))
+    tg_float = cp.TinyGraphEngine(args.tinygraph, model_dir, meta, has_bench, key="tinygraph-float", threads=args.threads,
+                                  label="TinyGraph float" + cp.thread_label(args.threads))
 
     truth = reference.output().astype(np.float32).ravel()
     tf_out = tf_engine.output().astype(np.float32).ravel()
@@ -160,7 +161,7 @@ def print_report(name, r, args):
     tg = t["tinygraph-int8"]["median_ms"]
     print(f"\n### {name}, int8 (output step {r['output_step']:.4g}; ops {', '.join(r['int8_ops'])})\n")
     print(f"{r['runs']} timed runs per engine in {args.rounds} rounds of {r['per_round']} (+{args.warmup} warm-up "
-          f"each round), 1 thread; load average before/after {r['loadavg_before']} / {r['loadavg_after']}.\n")
+          f"each round), {args.threads} thread(s); load average before/after {r['loadavg_before']} / {r['loadavg_after']}.\n")
     print("| engine | median ms | min ms | TinyGraph int8 ÷ engine |")
     print("|---|---:|---:|---:|")
     for key in ("litert-xnnpack-int8", "tinygraph-int8", "tinygraph-float"):

@@ -42,7 +42,7 @@ enum Operation {
     }
 
     /// Runs the step with its work split over `threads` where the op family splits
-    /// (convolutions, pooling, elementwise, softmax); every other step runs whole on the calling
+    /// (convolutions, quantized convolutions, pooling, elementwise, softmax); every other step runs whole on the calling
     /// thread. Either way each output element is computed by the same code in the
     /// same order as with one thread.
     func execute(inputs: [TensorView], outputs: [TensorView], on threads: ThreadPool) {
@@ -57,6 +57,7 @@ enum Operation {
         case .elementwise(let op): op.execute(inputs: inputs, outputs: outputs, threads: threads)
         case .reduction(let op): op.execute(inputs: inputs, outputs: outputs, threads: threads)
         case .layout(let op): op.execute(inputs: inputs, outputs: outputs, threads: threads)
+        case .quantized(.convolution(let op)): op.execute(inputs: inputs, outputs: outputs, threads: threads)
         default: execute(inputs: inputs, outputs: outputs)
         }
     }

@@ -82,6 +82,44 @@ struct QuantizedConvolutionOp: Equatable {
         }
     }
 
+    /// `execute` with the SIMD kernels' work split over `threads`: CONV_2D and
+    /// FULLY_CONNECTED by output pixels (whole 8-pixel blocks), depthwise by groups of
+    /// 16 channels. Every output byte is the same integer arithmetic in the same
+    /// order whatever the split: the same bytes as one thread. Reference kernels and
+    /// steps too small to be worth a wake-up run on the calling thread.
+    func execute(inputs: [TensorView], outputs: [TensorView], threads: ThreadPool) {
+        guard let packed else { return execute(inputs: inputs, outputs: outputs) }
+        let input = UnsafePointer(inputs[0].elements(as: UInt8.self))
+        let output = outputs[0].elements(as: UInt8.self)
+        let g = kind == .fullyConnected
+            ? imageGeometry(inputCount: inputs[0].elementCount)
+            : geometry(input: inputs[0].shape, output: outputs[0].shape)
+        let work = multiplyAdds(outputCount: outputs[0].elementCount)
+        let epilogue = self.epilogue
+        switch kind {
+        case .conv2D, .fullyConnected:
+            let pixels = g.batch &* g.outHeight &* g.outWidth
+            let block = SIMDQuantizedConvolution.blockSize(packed)
+            let tasks = WorkSplit.taskCount(threads, units: (pixels &+ block &- 1) / block, work: work,
+                                            minimum: WorkSplit.minimumParallelMultiplyAdds)
+            guard tasks > 1 else { return execute(inputs: inputs, outputs: outputs) }
+            threads.forEach(tasks) { task in
+                SIMDQuantizedConvolution.conv2D(input: input, weights: packed, output: output, geometry: g, epilogue: epilogue,
+                                                outputPixelStride: g.outChannels,
+                                                pixels: WorkSplit.range(task, of: tasks, count: pixels, granule: block))
+            }
+        case .depthwise:
+            let groups = (g.inChannels &+ 15) / 16
+            let tasks = WorkSplit.taskCount(threads, units: groups, work: work, minimum: WorkSplit.minimumParallelMultiplyAdds)
+            guard tasks > 1 else { return execute(inputs: inputs, outputs: outputs) }
+            threads.forEach(tasks) { task in
+                let part = WorkSplit.range(task, of: tasks, count: groups)
+                SIMDQuantizedDepthwise.depthwise(input: input, weights: packed, output: output, geometry: g, epilogue: epilogue,
+                                                 channels: (part.lowerBound &* 16)..<min(part.upperBound &* 16, g.inChannels))
+            }
+        }
+    }
+
     /// Multiply-adds of one run.
     func multiplyAdds(outputCount: Int) -> Int {
         switch kind {

@@ -18,20 +18,17 @@ enum SIMDQuantizedConvolution {
     @inline(never)  // a symbol of its own: profiles and the disassembly checks find it
     static func conv2D(
         input: UnsafePointer<UInt8>, weights: PackedQuantizedWeights, output: UnsafeMutablePointer<UInt8>,
-        geometry g: ConvolutionGeometry, epilogue: QuantizedOutput, outputPixelStride: Int
+        geometry g: ConvolutionGeometry, epilogue: QuantizedOutput, outputPixelStride: Int, pixels range: Range<Int>? = nil
     ) {
         let rows = g.kernelHeight &* g.kernelWidth &* g.inChannels
         let depth = weights.depth
-        let pixels = g.batch &* g.outHeight &* g.outWidth
+        // Output pixels first ..< pixels (all, or one thread's share).
+        let pixels = range?.upperBound ?? g.batch &* g.outHeight &* g.outWidth
         let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideH == 1 && g.strideW == 1
             && g.padTop == 0 && g.padLeft == 0 && g.outHeight == g.inHeight && g.outWidth == g.inWidth
         // Pointwise inputs are the rows themselves (when the weights need no padding of K).
         let direct = pointwise && depth == rows
-        #if TINYGRAPH_VNNI
-        let block = weights.isInt8Groups ? SIMDQuantizedConvolutionVNNI.pixelBlock : pixelBlock
-        #else
-        let block = pixelBlock
-        #endif
+        let block = blockSize(weights)
         // Rows are gathered a chunk of blocks at a time, so the micro-kernel reads
         // them after their stores have left the store buffer (a 4-byte load of bytes
         // from several recent stores stalls store forwarding), at most ~64 KB.
@@ -56,9 +53,10 @@ enum SIMDQuantizedConvolution {
         #if TINYGRAPH_VNNI
         let int8Groups = weights.isInt8Groups
         #endif
-        var first = 0
+        var first = range?.lowerBound ?? 0
         // The next pixel to gather, as (image, row, column): counted, not divided.
-        var (n, oy, ox) = (0, 0, 0)
+        var (n, oy, ox) = (first / max(g.outHeight &* g.outWidth, 1), first / max(g.outWidth, 1) % max(g.outHeight, 1),
+                           first % max(g.outWidth, 1))
         while first < pixels {
             let chunk = min(chunkPixels, pixels &- first)
             for m in 0..<chunk {
@@ -112,6 +110,16 @@ enum SIMDQuantizedConvolution {
             }
             first &+= chunk
         }
+    }
+
+    /// Output pixels per micro-kernel block for these weights (thread shares are
+    /// whole blocks).
+    static func blockSize(_ weights: PackedQuantizedWeights) -> Int {
+        #if TINYGRAPH_VNNI
+        return weights.isInt8Groups ? SIMDQuantizedConvolutionVNNI.pixelBlock : pixelBlock
+        #else
+        return pixelBlock
+        #endif
     }
 
     /// The K input bytes of output pixel (n, oy, ox), in the weights' (ky, kx, c)

@@ -8,10 +8,12 @@
 enum SIMDQuantizedDepthwise {
     @inline(never)
     static func depthwise(input: UnsafePointer<UInt8>, weights: PackedQuantizedWeights, output: UnsafeMutablePointer<UInt8>,
-                          geometry g: ConvolutionGeometry, epilogue: QuantizedOutput) {
+                          geometry g: ConvolutionGeometry, epilogue: QuantizedOutput, channels: Range<Int>? = nil) {
+        // Channels first ..< end (all, or one thread's groups of 16).
+        let first = channels?.lowerBound ?? 0, end = channels?.upperBound ?? g.inChannels
         #if TINYGRAPH_VNNI
-        let vnniChannels = weights.isInt8Groups ? g.inChannels / 16 * 16 : 0
-        if vnniChannels > 0 {
+        let vnniChannels = weights.isInt8Groups ? min(g.inChannels / 16 * 16, end) : first
+        if vnniChannels > first {
             let zeroRow = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
             defer { zeroRow.deallocate() }
             zeroRow.initialize(repeating: UInt8(truncatingIfNeeded: weights.inputZeroPoint), count: 16)
@@ -19,7 +21,7 @@ enum SIMDQuantizedDepthwise {
             for n in 0..<g.batch {
                 for oy in 0..<g.outHeight {
                     let rowStart: Int = ((n &* g.outHeight &+ oy) &* g.outWidth) &* g.outChannels
-                    var c = 0
+                    var c = first
                     while c < vnniChannels {
                         let target: Int = rowStart &+ c
                         SIMDQuantizedDepthwiseVNNI.row(kernel, n: n, oy: oy, channel: c, output + target)
@@ -28,12 +30,12 @@ enum SIMDQuantizedDepthwise {
                 }
             }
         }
-        var c = vnniChannels
+        var c = max(vnniChannels, first)
         #else
-        var c = 0
+        var c = first
         #endif
-        while c < g.inChannels {
-            let count = min(16, g.inChannels &- c)
+        while c < end {
+            let count = min(16, end &- c)
             if g.kernelHeight == 3 && g.kernelWidth == 3 && count == 16 {
                 group3x3(input, weights, output, g, epilogue, channel: c)
             } else {
