@@ -49,13 +49,18 @@ struct QuantizedConvolutionOp: Equatable {
         return geometry(input: [1, 1, rows, inChannels], output: [1, 1, rows, outChannels])
     }
 
+    /// The SIMD kernels' geometry: the image's, or a fully connected op's rows as one.
+    func packedGeometry(inputs: [TensorView], outputs: [TensorView]) -> ConvolutionGeometry {
+        kind == .fullyConnected
+            ? imageGeometry(inputCount: inputs[0].elementCount)
+            : geometry(input: inputs[0].shape, output: outputs[0].shape)
+    }
+
     func execute(inputs: [TensorView], outputs: [TensorView]) {
         let input = UnsafePointer(inputs[0].elements(as: UInt8.self))
         let output = outputs[0].elements(as: UInt8.self)
         if let packed {
-            let g = kind == .fullyConnected
-                ? imageGeometry(inputCount: inputs[0].elementCount)
-                : geometry(input: inputs[0].shape, output: outputs[0].shape)
+            let g = packedGeometry(inputs: inputs, outputs: outputs)
             switch kind {
             case .conv2D, .fullyConnected:
                 SIMDQuantizedConvolution.conv2D(input: input, weights: packed, output: output, geometry: g, epilogue: epilogue,
@@ -91,9 +96,7 @@ struct QuantizedConvolutionOp: Equatable {
         guard let packed else { return execute(inputs: inputs, outputs: outputs) }
         let input = UnsafePointer(inputs[0].elements(as: UInt8.self))
         let output = outputs[0].elements(as: UInt8.self)
-        let g = kind == .fullyConnected
-            ? imageGeometry(inputCount: inputs[0].elementCount)
-            : geometry(input: inputs[0].shape, output: outputs[0].shape)
+        let g = packedGeometry(inputs: inputs, outputs: outputs)
         let work = multiplyAdds(outputCount: outputs[0].elementCount)
         let epilogue = self.epilogue
         switch kind {

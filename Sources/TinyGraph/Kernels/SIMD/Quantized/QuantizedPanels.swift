@@ -34,6 +34,14 @@ struct QuantizedPanels {
     @_transparent
     func panel(_ index: Int) -> UnsafeRawPointer { base + index &* panelStride }
 
+    /// Panels `first ..< first + count` (count 1...4) for the one-row kernels; the
+    /// missing ones repeat the last (their sums are computed, never stored).
+    @_transparent
+    func fourPanels(first: Int, count: Int) -> (UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer) {
+        let last = first &+ count &- 1
+        return (panel(first), panel(min(first &+ 1, last)), panel(min(first &+ 2, last)), panel(last))
+    }
+
     @_transparent
     func requantizer(channel: Int) -> QuantizedRequantizer {
         QuantizedRequantizer(table, group: channel, zeroPoint: zeroPoint, minimum: minimum, maximum: maximum)

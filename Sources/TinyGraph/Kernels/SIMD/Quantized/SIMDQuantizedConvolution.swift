@@ -240,10 +240,7 @@ enum SIMDQuantizedConvolution {
     static func onePixelInt16(_ panels: QuantizedPanels, first: Int, count: Int, _ row: UnsafePointer<UInt8>,
                               into sums: UnsafeMutablePointer<QuantizedVector>) {
         let width = PackedQuantizedWeights.panelWidth
-        let last = first &+ count &- 1
-        // Missing panels repeat the last one (their sums are not stored).
-        let bases = (panels.panel(first), panels.panel(min(first &+ 1, last)), panels.panel(min(first &+ 2, last)),
-                     panels.panel(last))
+        let bases = panels.fourPanels(first: first, count: count)
         var a0 = bases.0.loadUnaligned(as: QuantizedVector.self), a1 = bases.1.loadUnaligned(as: QuantizedVector.self)
         var a2 = bases.2.loadUnaligned(as: QuantizedVector.self), a3 = bases.3.loadUnaligned(as: QuantizedVector.self)
         var offset = 4 &* width
