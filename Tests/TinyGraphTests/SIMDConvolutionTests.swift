@@ -40,8 +40,11 @@ import Testing
 
     private func check(depthwise: Bool, seed: UInt64, cases: Int) {
         var dice = Dice(state: seed)
-        for index in 0..<cases {
-            let g = randomGeometry(&dice, depthwise: depthwise)
+        check(depthwise: depthwise, seed: seed, geometries: (0..<cases).map { _ in randomGeometry(&dice, depthwise: depthwise) })
+    }
+
+    private func check(depthwise: Bool, seed: UInt64, geometries: [ConvolutionGeometry]) {
+        for (index, g) in geometries.enumerated() {
             let activation = Self.activations[index % Self.activations.count]
             let filterShape = [g.kernelHeight, g.kernelWidth, g.inChannels, depthwise ? 1 : g.outChannels]
             var input = OpTest.randomFloats(g.batch * g.inHeight * g.inWidth * g.inChannels, seed: seed &+ UInt64(index))
@@ -83,6 +86,24 @@ import Testing
     @Test func conv2DMatchesReferenceOnRandomShapes() { check(depthwise: false, seed: 11, cases: 60) }
 
     @Test func depthwiseMatchesReferenceOnRandomShapes() { check(depthwise: true, seed: 29, cases: 60) }
+
+    /// The AVX-512 build's special micro-kernels: panels with at most 8 channels in
+    /// their second half (24, 116 = 3 × 32 + 20) or at most 8 in all (232 = 7 × 32 + 8),
+    /// and the one-pixel tail of a 7 × 7 map (49 = 6 × 8 + 1), on 1×1 and 3×3 kernels,
+    /// with and without padding; the other builds take their general kernels here.
+    @Test func conv2DMatchesReferenceOnShortPanelsAndOnePixelTails() {
+        var geometries: [ConvolutionGeometry] = []
+        for outChannels in [8, 20, 24, 40, 116, 232] {
+            for (kernel, stride, pad, size) in [(1, 1, 0, 7), (3, 1, 1, 7), (3, 2, 0, 15), (3, 2, 0, 17)] {
+                let outSize = (size + 2 * pad - kernel) / stride + 1
+                geometries.append(ConvolutionGeometry(
+                    batch: 1, inHeight: size, inWidth: size, inChannels: kernel == 1 ? 19 : 3, kernelHeight: kernel,
+                    kernelWidth: kernel, outHeight: outSize, outWidth: outSize, outChannels: outChannels,
+                    strideH: stride, strideW: stride, dilationH: 1, dilationW: 1, padTop: pad, padLeft: pad))
+            }
+        }
+        check(depthwise: false, seed: 41, geometries: geometries)
+    }
 
     @Test func frozenGraphConvolutionsUsePackedWeights() throws {
         let node = try OpTest.resolve("Conv2D", [OpTest.activation([1, 5, 5, 3]), OpTest.floats(OpTest.randomFloats(54, seed: 1), [3, 3, 3, 2])],

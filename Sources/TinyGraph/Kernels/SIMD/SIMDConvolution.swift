@@ -9,7 +9,9 @@
 ///
 /// Which micro-kernel runs (`SIMDConvolutionMicroKernels.swift`,
 /// `SIMDConvolutionPortable.swift`) depends on the registers the build has:
-/// AVX-512 (`TINYGRAPH_AVX512`, 32 zmm) 8 pixels × 32 channels in 16 accumulators;
+/// AVX-512 (`TINYGRAPH_AVX512`, 32 zmm) 8 pixels × 32 channels in 16 accumulators
+/// (a ymm half where a panel's second half has at most 8 channels, a map's last
+/// single pixel through `onePixel`);
 /// arm64 (32 NEON registers of 4 floats) two passes of 4 pixels × 16 channels;
 /// other x86 builds (16 xmm or ymm) `portablePanel`. Pointwise convs run as one
 /// long row, a single output pixel as a matrix-vector product (`singlePixel`).
@@ -99,15 +101,12 @@ enum SIMDConvolution {
         }
     }
 
-    /// A pointwise conv with one output pixel (a classifier's MatMul on one row): a
-    /// matrix-vector product. The blocked kernel would compute a whole pixel block
-    /// for it; here four panels go at a time, so eight independent accumulator chains
-    /// hide the multiply-add latency. Each output still starts from its bias and adds
-    /// its K products in order: the same bits as the blocked kernel.
     /// Panels of a matrix-vector product per task: whole groups of four, and enough
     /// weights (128 KiB) that a task is worth waking a thread for.
     static let singlePixelTaskPanels = 4
 
+    /// A pointwise conv with one output pixel (a classifier's MatMul on one row): a
+    /// matrix-vector product (`onePixel` over one run of K inputs).
     static func singlePixel(
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>, outChannels: Int,
         activation: ConvolutionOp.Activation, threads: ThreadPool? = nil
@@ -117,32 +116,35 @@ enum SIMDConvolution {
                                         units: (weights.panelCount &+ singlePixelTaskPanels &- 1) / singlePixelTaskPanels,
                                         work: weights.panelCount &* weights.panelStride &* 4,
                                         minimum: 2 &* WorkSplit.minimumParallelBytes)
-        guard tasks > 1, let threads else {
-            singlePixel(input: input, weights: weights, output: output, outChannels: outChannels, activation: activation,
-                        panels: 0..<weights.panelCount)
-            return
-        }
-        threads.forEach(tasks) { task in
-            singlePixel(input: input, weights: weights, output: output, outChannels: outChannels, activation: activation,
-                        panels: WorkSplit.range(task, of: tasks, count: weights.panelCount, granule: singlePixelTaskPanels))
+        withUnsafePointer(to: input) { rows in
+            guard tasks > 1, let threads else {
+                onePixel(weights, 0..<weights.panelCount, rows, runs: 1, runLength: weights.inChannels, output,
+                         outChannels: outChannels, activation)
+                return
+            }
+            threads.forEach(tasks) { task in
+                onePixel(weights, WorkSplit.range(task, of: tasks, count: weights.panelCount, granule: singlePixelTaskPanels),
+                         rows, runs: 1, runLength: weights.inChannels, output, outChannels: outChannels, activation)
+            }
         }
     }
 
-    /// A pointwise conv with one output pixel (a classifier's MatMul on one row): a
-    /// matrix-vector product, here over the panels `panels`. The blocked kernel would
-    /// compute a whole pixel block for it; here four panels go at a time, so eight
-    /// independent accumulator chains hide the multiply-add latency. Each output
-    /// still starts from its bias and adds its K products in order: the same bits as
-    /// the blocked kernel.
+    /// One output pixel through the panels `panels`, its run pointers at
+    /// `rows[run * pixelBlock]` (as in a pixel block's table): a classifier's
+    /// matrix-vector product, or the last pixel of a map (7 × 7 = 6 × 8 + 1), which
+    /// the blocked kernels would compute as a block of 4. Four panels go at a time,
+    /// so eight independent accumulator chains hide the multiply-add latency. Each
+    /// output still starts from its bias and adds its products in (run, c) order:
+    /// the same bits as the blocked kernels.
     @inline(never)
-    static func singlePixel(
-        input: UnsafePointer<Float>, weights: PackedConvolutionWeights, output: UnsafeMutablePointer<Float>, outChannels: Int,
-        activation: ConvolutionOp.Activation, panels: Range<Int>
+    static func onePixel(
+        _ weights: PackedConvolutionWeights, _ panels: Range<Int>, _ rows: UnsafePointer<UnsafePointer<Float>>,
+        runs: Int, runLength: Int, _ output: UnsafeMutablePointer<Float>, outChannels: Int, _ activation: ConvolutionOp.Activation
     ) {
-        let depth = weights.inChannels
         let panelStride = weights.panelStride
         let panelWidth = PackedConvolutionWeights.panelWidth
         let half = floatVectorWidth
+        let block = pixelBlock
         func widths(_ panel: Int) -> (Int, Int) {
             let channel = panel &* panelWidth
             return (min(half, outChannels &- channel), min(half, outChannels &- channel &- half))
@@ -153,13 +155,16 @@ enum SIMDConvolution {
             var w1 = w0 + panelStride, w2 = w1 + panelStride, w3 = w2 + panelStride
             var a0 = loadVector(w0), b0 = loadVector(w0 + half), a1 = loadVector(w1), b1 = loadVector(w1 + half)
             var a2 = loadVector(w2), b2 = loadVector(w2 + half), a3 = loadVector(w3), b3 = loadVector(w3 + half)
-            for c in 0..<depth {
-                w0 += panelWidth; w1 += panelWidth; w2 += panelWidth; w3 += panelWidth
-                let x = FloatVector(repeating: input[c])
-                a0 = multiplyAdd(a0, x, loadVector(w0)); b0 = multiplyAdd(b0, x, loadVector(w0 + half))
-                a1 = multiplyAdd(a1, x, loadVector(w1)); b1 = multiplyAdd(b1, x, loadVector(w1 + half))
-                a2 = multiplyAdd(a2, x, loadVector(w2)); b2 = multiplyAdd(b2, x, loadVector(w2 + half))
-                a3 = multiplyAdd(a3, x, loadVector(w3)); b3 = multiplyAdd(b3, x, loadVector(w3 + half))
+            for run in 0..<runs {
+                let input = rows[run &* block]
+                for c in 0..<runLength {
+                    w0 += panelWidth; w1 += panelWidth; w2 += panelWidth; w3 += panelWidth
+                    let x = FloatVector(repeating: input[c])
+                    a0 = multiplyAdd(a0, x, loadVector(w0)); b0 = multiplyAdd(b0, x, loadVector(w0 + half))
+                    a1 = multiplyAdd(a1, x, loadVector(w1)); b1 = multiplyAdd(b1, x, loadVector(w1 + half))
+                    a2 = multiplyAdd(a2, x, loadVector(w2)); b2 = multiplyAdd(b2, x, loadVector(w2 + half))
+                    a3 = multiplyAdd(a3, x, loadVector(w3)); b3 = multiplyAdd(b3, x, loadVector(w3 + half))
+                }
             }
             let (widthA0, widthB0) = widths(panel), (widthA1, widthB1) = widths(panel &+ 1)
             let (widthA2, widthB2) = widths(panel &+ 2), (widthA3, widthB3) = widths(panel &+ 3)
@@ -172,10 +177,13 @@ enum SIMDConvolution {
         while panel < panels.upperBound {
             var w = UnsafePointer(weights.floats + panel &* panelStride)
             var a = loadVector(w), b = loadVector(w + half)
-            for c in 0..<depth {
-                w += panelWidth
-                let x = FloatVector(repeating: input[c])
-                a = multiplyAdd(a, x, loadVector(w)); b = multiplyAdd(b, x, loadVector(w + half))
+            for run in 0..<runs {
+                let input = rows[run &* block]
+                for c in 0..<runLength {
+                    w += panelWidth
+                    let x = FloatVector(repeating: input[c])
+                    a = multiplyAdd(a, x, loadVector(w)); b = multiplyAdd(b, x, loadVector(w + half))
+                }
             }
             let (widthA, widthB) = widths(panel)
             storePixel(a, b, output + panel &* panelWidth, widthA, widthB, activation)
@@ -268,7 +276,17 @@ enum SIMDConvolution {
                     }
                 }
             }
-            blockPanels(weights, panels, rows, runs: runs, runLength: runLength, output + (first &- pixels.lowerBound) &* pixelStride,
+            let outputPixel = output + (first &- pixels.lowerBound) &* pixelStride
+            #if TINYGRAPH_AVX512
+            if valid == 1 {
+                // The last pixel of a map (49 = 6 × 8 + 1): a quarter of `widePanel4`'s work.
+                onePixel(weights, panels, rows, runs: runs, runLength: runLength, outputPixel, outChannels: g.outChannels,
+                         activation)
+                first &+= block
+                continue
+            }
+            #endif
+            blockPanels(weights, panels, rows, runs: runs, runLength: runLength, outputPixel,
                         outChannels: g.outChannels, pixelStride: pixelStride, valid: valid, activation)
             first &+= block
         }
@@ -290,6 +308,13 @@ enum SIMDConvolution {
             let widthB = min(floatVectorWidth, outChannels &- channel &- floatVectorWidth)
             if widthB <= 0 {
                 // At most 16 real channels in this panel: skip the zero half.
+                #if TINYGRAPH_AVX512
+                if widthA <= 8 && valid > 4 {
+                    narrowPanel8(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                                 pixelStride: pixelStride, width: widthA, valid: valid, activation)
+                    continue
+                }
+                #endif
                 #if TINYGRAPH_AVX512 || arch(arm64)
                 narrowPanel(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
                             pixelStride: pixelStride, width: widthA, valid: valid, activation)
@@ -305,6 +330,12 @@ enum SIMDConvolution {
                 // A tail block of at most 4 pixels (7×7 maps: 49 = 6 × 8 + 1): half the work.
                 widePanel4(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
                            pixelStride: pixelStride, widthA: widthA, widthB: widthB, valid: valid, activation)
+                continue
+            }
+            if widthB <= 8 {
+                // At most 8 real channels in the second half (24 channels; 116 = 3 × 32 + 20).
+                widePanel8Short(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
+                                pixelStride: pixelStride, widthA: widthA, widthB: widthB, valid: valid, activation)
                 continue
             }
             widePanel8(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,

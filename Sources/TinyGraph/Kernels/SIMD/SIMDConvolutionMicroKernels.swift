@@ -117,6 +117,104 @@ extension SIMDConvolution {
         if valid > 6 { storePixel(a6, b6, output + 6 &* pixelStride, widthA, widthB, activation) }
         if valid > 7 { storePixel(a7, b7, output + 7 &* pixelStride, widthA, widthB, activation) }
     }
+
+    /// Eight pixels × 24 channels (one zmm and one ymm per pixel): a panel whose
+    /// second half has at most 8 real channels (a 24-channel stem, the last panel
+    /// of 116 channels). Where AVX-512 runs on 256-bit pipes (Zen 4) a ymm
+    /// multiply-add costs half a zmm one, so this is 3/4 of `widePanel8`'s work, and
+    /// the second half stores whole when it has 8 channels. Same products in the
+    /// same order as `widePanel8`: the same bits.
+    @inline(__always)
+    static func widePanel8Short(
+        _ panelBase: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>, runs: Int, runLength: Int,
+        _ output: UnsafeMutablePointer<Float>, pixelStride: Int, widthA: Int, widthB: Int, valid: Int,
+        _ activation: ConvolutionOp.Activation
+    ) {
+        let panelWidth = PackedConvolutionWeights.panelWidth
+        let block = pixelBlock
+        let half = floatVectorWidth
+        var a0 = loadVector(panelBase), b0 = load8(panelBase + half)
+        var a1 = a0, b1 = b0, a2 = a0, b2 = b0, a3 = a0, b3 = b0
+        var a4 = a0, b4 = b0, a5 = a0, b5 = b0, a6 = a0, b6 = b0, a7 = a0, b7 = b0
+        var weightRow = panelBase + panelWidth
+        for run in 0..<runs {
+            let r = rows + run &* block
+            let row0 = r[0], row1 = r[1], row2 = r[2], row3 = r[3]
+            let row4 = r[4], row5 = r[5], row6 = r[6], row7 = r[7]
+            for c in 0..<runLength {
+                let wa = loadVector(weightRow)
+                let wb = load8(weightRow + half)
+                var x = row0[c]
+                a0 = multiplyAdd(a0, FloatVector(repeating: x), wa); b0 = multiplyAdd(b0, SIMD8(repeating: x), wb)
+                x = row1[c]
+                a1 = multiplyAdd(a1, FloatVector(repeating: x), wa); b1 = multiplyAdd(b1, SIMD8(repeating: x), wb)
+                x = row2[c]
+                a2 = multiplyAdd(a2, FloatVector(repeating: x), wa); b2 = multiplyAdd(b2, SIMD8(repeating: x), wb)
+                x = row3[c]
+                a3 = multiplyAdd(a3, FloatVector(repeating: x), wa); b3 = multiplyAdd(b3, SIMD8(repeating: x), wb)
+                x = row4[c]
+                a4 = multiplyAdd(a4, FloatVector(repeating: x), wa); b4 = multiplyAdd(b4, SIMD8(repeating: x), wb)
+                x = row5[c]
+                a5 = multiplyAdd(a5, FloatVector(repeating: x), wa); b5 = multiplyAdd(b5, SIMD8(repeating: x), wb)
+                x = row6[c]
+                a6 = multiplyAdd(a6, FloatVector(repeating: x), wa); b6 = multiplyAdd(b6, SIMD8(repeating: x), wb)
+                x = row7[c]
+                a7 = multiplyAdd(a7, FloatVector(repeating: x), wa); b7 = multiplyAdd(b7, SIMD8(repeating: x), wb)
+                weightRow += panelWidth
+            }
+        }
+        func storeShort(_ a: FloatVector, _ b: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+            store(activate(a, activation), pointer, width: widthA)
+            store8(b, pointer + half, width: widthB, activation)
+        }
+        storeShort(a0, b0, output)
+        if valid > 1 { storeShort(a1, b1, output + pixelStride) }
+        if valid > 2 { storeShort(a2, b2, output + 2 &* pixelStride) }
+        if valid > 3 { storeShort(a3, b3, output + 3 &* pixelStride) }
+        if valid > 4 { storeShort(a4, b4, output + 4 &* pixelStride) }
+        if valid > 5 { storeShort(a5, b5, output + 5 &* pixelStride) }
+        if valid > 6 { storeShort(a6, b6, output + 6 &* pixelStride) }
+        if valid > 7 { storeShort(a7, b7, output + 7 &* pixelStride) }
+    }
+
+    /// Eight pixels × 8 channels (ymm accumulators): a last panel with at most 8
+    /// real channels (232 = 7 × 32 + 8), half of `narrowPanel`'s work.
+    @inline(__always)
+    static func narrowPanel8(
+        _ panelBase: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<UnsafePointer<Float>>, runs: Int, runLength: Int,
+        _ output: UnsafeMutablePointer<Float>, pixelStride: Int, width: Int, valid: Int, _ activation: ConvolutionOp.Activation
+    ) {
+        let panelWidth = PackedConvolutionWeights.panelWidth
+        let block = pixelBlock
+        var acc0 = load8(panelBase)
+        var acc1 = acc0, acc2 = acc0, acc3 = acc0, acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0
+        var weightRow = panelBase + panelWidth
+        for run in 0..<runs {
+            let r = rows + run &* block
+            let row0 = r[0], row1 = r[1], row2 = r[2], row3 = r[3]
+            let row4 = r[4], row5 = r[5], row6 = r[6], row7 = r[7]
+            for c in 0..<runLength {
+                let w = load8(weightRow)
+                acc0 = multiplyAdd(acc0, SIMD8(repeating: row0[c]), w)
+                acc1 = multiplyAdd(acc1, SIMD8(repeating: row1[c]), w)
+                acc2 = multiplyAdd(acc2, SIMD8(repeating: row2[c]), w)
+                acc3 = multiplyAdd(acc3, SIMD8(repeating: row3[c]), w)
+                acc4 = multiplyAdd(acc4, SIMD8(repeating: row4[c]), w)
+                acc5 = multiplyAdd(acc5, SIMD8(repeating: row5[c]), w)
+                acc6 = multiplyAdd(acc6, SIMD8(repeating: row6[c]), w)
+                acc7 = multiplyAdd(acc7, SIMD8(repeating: row7[c]), w)
+                weightRow += panelWidth
+            }
+        }
+        store8(acc0, output, width: width, activation)
+        if valid > 1 { store8(acc1, output + pixelStride, width: width, activation) }
+        if valid > 2 { store8(acc2, output + 2 &* pixelStride, width: width, activation) }
+        if valid > 3 { store8(acc3, output + 3 &* pixelStride, width: width, activation) }
+        if valid > 4 { store8(acc4, output + 4 &* pixelStride, width: width, activation) }
+        if valid > 5 { store8(acc5, output + 5 &* pixelStride, width: width, activation) }
+        if valid > 6 { store8(acc6, output + 6 &* pixelStride, width: width, activation) }
+        if valid > 7 { store8(acc7, output + 7 &* pixelStride, width: width, activation) }
+    }
     #endif
 
     /// Four pixels × one vector of output channels over 16 lanes of each 32-wide
