@@ -131,8 +131,8 @@ enum SIMDConvolution {
 
     /// One output pixel through the panels `panels`, its run pointers at
     /// `rows[run * pixelBlock]` (as in a pixel block's table): a classifier's
-    /// matrix-vector product, or the last pixel of a map (7 × 7 = 6 × 8 + 1), which
-    /// the blocked kernels would compute as a block of 4. Four panels go at a time,
+    /// matrix-vector product, or in AVX-512 builds the last pixel of a map
+    /// (7 × 7 = 6 × 8 + 1), which `widePanel4` would compute as 4. Four panels go at a time,
     /// so eight independent accumulator chains hide the multiply-add latency. Each
     /// output still starts from its bias and adds its products in (run, c) order:
     /// the same bits as the blocked kernels.
@@ -279,7 +279,7 @@ enum SIMDConvolution {
             let outputPixel = output + (first &- pixels.lowerBound) &* pixelStride
             #if TINYGRAPH_AVX512
             if valid == 1 {
-                // The last pixel of a map (49 = 6 × 8 + 1): a quarter of `widePanel4`'s work.
+                // The last pixel of a map (49 = 6 × 8 + 1): a quarter of `widePanel4`'s multiply-adds.
                 onePixel(weights, panels, rows, runs: runs, runLength: runLength, outputPixel, outChannels: g.outChannels,
                          activation)
                 first &+= block
@@ -309,7 +309,7 @@ enum SIMDConvolution {
             if widthB <= 0 {
                 // At most 16 real channels in this panel: skip the zero half.
                 #if TINYGRAPH_AVX512
-                if widthA <= 8 && valid > 4 {
+                if widthA <= 8 {
                     narrowPanel8(panelBase, rows, runs: runs, runLength: runLength, outputPixel + channel,
                                  pixelStride: pixelStride, width: widthA, valid: valid, activation)
                     continue
