@@ -163,18 +163,24 @@ extension SIMDConvolution {
                 weightRow += panelWidth
             }
         }
-        func storeShort(_ a: FloatVector, _ b: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
-            store(activate(a, activation), pointer, width: widthA)
-            store8(b, pointer + half, width: widthB, activation)
-        }
-        storeShort(a0, b0, output)
-        if valid > 1 { storeShort(a1, b1, output + pixelStride) }
-        if valid > 2 { storeShort(a2, b2, output + 2 &* pixelStride) }
-        if valid > 3 { storeShort(a3, b3, output + 3 &* pixelStride) }
-        if valid > 4 { storeShort(a4, b4, output + 4 &* pixelStride) }
-        if valid > 5 { storeShort(a5, b5, output + 5 &* pixelStride) }
-        if valid > 6 { storeShort(a6, b6, output + 6 &* pixelStride) }
-        if valid > 7 { storeShort(a7, b7, output + 7 &* pixelStride) }
+        storeShortPixel(a0, b0, output, widthA, widthB, activation)
+        if valid > 1 { storeShortPixel(a1, b1, output + pixelStride, widthA, widthB, activation) }
+        if valid > 2 { storeShortPixel(a2, b2, output + 2 &* pixelStride, widthA, widthB, activation) }
+        if valid > 3 { storeShortPixel(a3, b3, output + 3 &* pixelStride, widthA, widthB, activation) }
+        if valid > 4 { storeShortPixel(a4, b4, output + 4 &* pixelStride, widthA, widthB, activation) }
+        if valid > 5 { storeShortPixel(a5, b5, output + 5 &* pixelStride, widthA, widthB, activation) }
+        if valid > 6 { storeShortPixel(a6, b6, output + 6 &* pixelStride, widthA, widthB, activation) }
+        if valid > 7 { storeShortPixel(a7, b7, output + 7 &* pixelStride, widthA, widthB, activation) }
+    }
+
+    /// One pixel of `widePanel8Short`: 16 lanes, then at most 8.
+    @_transparent
+    static func storeShortPixel(
+        _ a: FloatVector, _ b: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>, _ widthA: Int, _ widthB: Int,
+        _ activation: ConvolutionOp.Activation
+    ) {
+        store(activate(a, activation), pointer, width: widthA)
+        store8(b, pointer + floatVectorWidth, width: widthB, activation)
     }
 
     /// Eight pixels × 8 channels (ymm accumulators): a last panel with at most 8
@@ -284,7 +290,10 @@ extension SIMDConvolution {
     }
 
     /// One pixel's two output vectors; the second may be partial or absent (width ≤ 0).
-    @inline(__always)
+    /// Transparent: with `@inline(__always)` Swift 6.3 still called it out of line
+    /// from `widePanel4`, `widePanel8`'s partial path and `onePixel`, passing each
+    /// vector in four xmm pieces.
+    @_transparent
     static func storePixel(
         _ a: FloatVector, _ b: FloatVector, _ pointer: UnsafeMutablePointer<Float>, _ widthA: Int, _ widthB: Int,
         _ activation: ConvolutionOp.Activation
@@ -293,7 +302,7 @@ extension SIMDConvolution {
         if widthB > 0 { store(activate(b, activation), pointer + floatVectorWidth, width: widthB) }
     }
 
-    @inline(__always)
+    @_transparent
     static func store(_ vector: FloatVector, _ pointer: UnsafeMutablePointer<Float>, width: Int) {
         if width == floatVectorWidth {
             storeVector(vector, pointer)

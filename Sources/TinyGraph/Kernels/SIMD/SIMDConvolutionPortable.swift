@@ -118,7 +118,7 @@ extension SIMDConvolution {
     }
 
     /// The first `width` ≤ 8 lanes, activated (through the 16-lane `activate`: lane-wise, same bits).
-    @inline(__always)
+    @_transparent  // as `storePixel`: out of line otherwise
     static func store8(_ vector: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>, width: Int, _ activation: ConvolutionOp.Activation) {
         let activated = activate(FloatVector(lowHalf: vector, highHalf: SIMD8()), activation).lowHalf
         if width == 8 {
