@@ -2,10 +2,9 @@
 /// AVX-512, else 4; blocks run across row ends) × one 32-channel panel in vector
 /// accumulators seeded with the bias. For every (ky, kx, input channel), one
 /// 32-wide weight row is loaded and multiplied by each pixel's broadcast input
-/// value. Inputs are read through a table of run pointers: one run per tap (C
-/// values), or per kernel row (KW × C values) where the block lies in one row and
-/// inside the input horizontally. Input pixels in the padding read a row of zeros
-/// instead, so the inner loop has no bounds checks (XNNPACK's indirection idea).
+/// value. Inputs are read through a table of run pointers, one run per kernel row
+/// (KW × C values) or per tap (`SIMDConvolutionRuns.swift`); the padding reads
+/// zeros, so the inner loop has no bounds checks (XNNPACK's indirection idea).
 ///
 /// Which micro-kernel runs (`SIMDConvolutionMicroKernels.swift`,
 /// `SIMDConvolutionPortable.swift`) depends on the registers the build has:
@@ -84,7 +83,7 @@ enum SIMDConvolution {
         guard !pixels.isEmpty, !panels.isEmpty else { return }
         let memory = workspace ?? UnsafeMutableRawPointer.allocate(byteCount: rowWorkspaceBytes(g), alignment: 64)
         defer { if workspace == nil { memory.deallocate() } }
-        let (zeros, rows) = rowWorkspace(g, in: memory)
+        let table = rowWorkspace(g, in: memory)
         let panelBytes = max(weights.panelStride &* 4, 1)
         let groupPanels = max(panelGroupBytes / panelBytes, 1)
         let imagePixels = g.outHeight &* g.outWidth
@@ -95,7 +94,7 @@ enum SIMDConvolution {
                 conv2DPixels(input: input, weights: weights, panels: group,
                              output: output + (n &* imagePixels &+ pixels.lowerBound) &* pixelStride,
                              pixelStride: pixelStride, batch: n, pixels: pixels, geometry: g, activation: activation,
-                             zeros: zeros, rows: rows)
+                             table: table)
             }
             firstPanel = group.upperBound
         }
@@ -191,27 +190,6 @@ enum SIMDConvolution {
         }
     }
 
-    /// Bytes of `conv2DPixels`'s scratch (`rowWorkspace`).
-    static func rowWorkspaceBytes(_ g: ConvolutionGeometry) -> Int {
-        let zeroBytes = (4 &* max(g.kernelWidth &* g.inChannels, 1) &+ 63) / 64 &* 64
-        return zeroBytes &+ MemoryLayout<UnsafePointer<Float>>.stride &* max(g.kernelHeight &* g.kernelWidth &* pixelBlock, 1)
-    }
-
-    /// Scratch for `conv2DPixels` in `memory` (`rowWorkspaceBytes`, 64-byte aligned):
-    /// zeros that stand in for input rows in the padding (a whole kernel row's worth,
-    /// written here), then the run pointer table: rows[run * pixelBlock + m] is the
-    /// input pointer of every run for each pixel of a block.
-    static func rowWorkspace(
-        _ g: ConvolutionGeometry, in memory: UnsafeMutableRawPointer
-    ) -> (zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>) {
-        let zeroCount = max(g.kernelWidth &* g.inChannels, 1)
-        let zeros = memory.bindMemory(to: Float.self, capacity: zeroCount)
-        zeros.update(repeating: 0, count: zeroCount)
-        let zeroBytes = (4 &* zeroCount &+ 63) / 64 &* 64
-        let rows = (memory + zeroBytes).bindMemory(to: UnsafePointer<Float>.self, capacity: max(g.kernelHeight &* g.kernelWidth &* pixelBlock, 1))
-        return (zeros, rows)
-    }
-
     /// Output pixels `pixels` (flat indices oy × outWidth + ox) of image `n`, the
     /// channels of `panels`, written from `output` (pixel `pixels.lowerBound`): the
     /// body of `conv2D` (a whole image at a time, so blocks run across row ends and
@@ -221,61 +199,14 @@ enum SIMDConvolution {
     static func conv2DPixels(
         input: UnsafePointer<Float>, weights: PackedConvolutionWeights, panels: Range<Int>, output: UnsafeMutablePointer<Float>,
         pixelStride: Int, batch n: Int, pixels: Range<Int>, geometry g: ConvolutionGeometry, activation: ConvolutionOp.Activation,
-        zeros: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<UnsafePointer<Float>>
+        table: RunTable
     ) {
-        let inChannels = g.inChannels
-        let taps = g.kernelHeight * g.kernelWidth
         let block = pixelBlock
+        let rows = table.rows
         var first = pixels.lowerBound
         while first < pixels.upperBound {
             let valid = min(block, pixels.upperBound &- first)
-            let oy = first / g.outWidth, firstX = first &- oy &* g.outWidth
-            // When the block lies in one row and every window lies inside the input
-            // horizontally (and taps are adjacent), the KW × C inputs under a kernel
-            // row are contiguous in NHWC, in the packed weights' order: one run per
-            // kernel row.
-            let leftmost = firstX &* g.strideW &- g.padLeft
-            let rightmost = (firstX &+ valid &- 1) &* g.strideW &- g.padLeft &+ g.kernelWidth &- 1
-            let merged = g.dilationW == 1 && firstX &+ valid <= g.outWidth && leftmost >= 0 && rightmost < g.inWidth
-            let runs = merged ? g.kernelHeight : taps
-            let runLength = merged ? g.kernelWidth &* inChannels : inChannels
-            // A short block repeats its last pixel; only valid pixels are stored.
-            if merged {
-                // One pointer per kernel row and pixel: the row's base plus the pixel's column.
-                let pixelStep = g.strideW &* inChannels
-                for ky in 0..<g.kernelHeight {
-                    let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
-                    let entries = rows + ky &* block
-                    guard iy >= 0 && iy < g.inHeight else {
-                        for m in 0..<block { entries[m] = UnsafePointer(zeros) }
-                        continue
-                    }
-                    let base = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ leftmost) &* inChannels
-                    for m in 0..<block { entries[m] = base + min(m, valid &- 1) &* pixelStep }
-                }
-            } else {
-                var pixelY = oy, pixelX = firstX
-                for m in 0..<block {
-                    for ky in 0..<g.kernelHeight {
-                        let iy = pixelY &* g.strideH &- g.padTop &+ ky &* g.dilationH
-                        let rowInside = iy >= 0 && iy < g.inHeight
-                        for kx in 0..<g.kernelWidth {
-                            let ix = pixelX &* g.strideW &- g.padLeft &+ kx &* g.dilationW
-                            let tap = ky &* g.kernelWidth &+ kx
-                            if rowInside && ix >= 0 && ix < g.inWidth {
-                                rows[tap &* block &+ m] = input + ((n &* g.inHeight &+ iy) &* g.inWidth &+ ix) &* inChannels
-                            } else {
-                                rows[tap &* block &+ m] = UnsafePointer(zeros)
-                            }
-                        }
-                    }
-                    // The next pixel (the last valid one repeats).
-                    if m &+ 1 < valid {
-                        pixelX &+= 1
-                        if pixelX == g.outWidth { pixelX = 0; pixelY &+= 1 }
-                    }
-                }
-            }
+            let (runs, runLength) = fillRuns(table, input: input, geometry: g, batch: n, first: first, valid: valid)
             let outputPixel = output + (first &- pixels.lowerBound) &* pixelStride
             #if TINYGRAPH_AVX512
             if valid == 1 {

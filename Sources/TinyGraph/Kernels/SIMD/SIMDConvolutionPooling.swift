@@ -52,7 +52,7 @@ extension SIMDConvolution {
         let ringRows = ringRowCount(poolWindowHeight: p.windowHeight, convolutionHeight: g.outHeight)
         let rowFloats = g.outWidth &* g.outChannels
         let workspace = UnsafeMutableRawPointer.allocate(byteCount: rowWorkspaceBytes(g), alignment: 64)
-        let (zeros, rows) = rowWorkspace(g, in: workspace)
+        let table = rowWorkspace(g, in: workspace)
         // A window never covers more rows than exist (a hostile file may declare a huge one).
         let windowRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(min(p.windowHeight, g.outHeight), 1))
         defer {
@@ -75,7 +75,7 @@ extension SIMDConvolution {
             while row < y1 {
                 conv2DPixels(input: input, weights: weights, panels: 0..<weights.panelCount, output: ring + (row % ringRows) &* rowFloats,
                              pixelStride: g.outChannels, batch: n, pixels: (row &* g.outWidth)..<((row &+ 1) &* g.outWidth),
-                             geometry: g, activation: activation, zeros: zeros, rows: rows)
+                             geometry: g, activation: activation, table: table)
                 row &+= 1
             }
             computed = max(computed, y1)
