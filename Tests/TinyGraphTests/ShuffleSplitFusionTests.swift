@@ -61,6 +61,24 @@ import Testing
         }
     }
 
+    /// A shuffle whose result has another reader runs alone as a one-part shuffle
+    /// (threaded like the fused one): still reported as a Transpose, same values.
+    @Test func shuffleWithAnotherReaderMatchesTheTranspose() throws {
+        let (pixels, groups, parts) = (3, 2, [4, 6])
+        let model = try Model(bytes: graph(pixels: pixels, groups: groups, parts: parts, extraReaderOfShuffle: true).bytes,
+                              options: LoadOptions(outputNames: ["other"]))
+        #expect(model.summary.runtimeOpCounts["Transpose"] == 1)
+        let oneParts = model.plan.steps.compactMap { step -> [Int]? in
+            guard case .layout(let op) = step.operation, case .shuffleSplit(_, _, let parts) = op.kind else { return nil }
+            return parts
+        }
+        #expect(oneParts == [[10]])
+        let input = (0..<(pixels * 10)).map { Float($0) * 0.5 - 7 }
+        // other = Relu(shuffle(Neg(input))).
+        let shuffled = expected(input.map { -$0 }, pixels: pixels, groups: groups, parts: [10])[0]
+        #expect(try model.run(input)[0].values == shuffled.map { max($0, 0) })
+    }
+
     @Test func leavesSharedOrMisalignedShufflesAlone() throws {
         // The shuffled tensor has another reader.
         let shared = try Model(bytes: graph(pixels: 3, groups: 2, parts: [4, 4], extraReaderOfShuffle: true).bytes,

@@ -30,7 +30,7 @@ struct LayoutOp {
         case shape(dims: [Int])
         /// Made by `ShuffleSplitFusion`: a channel shuffle of `groups` groups of a
         /// [pixels, channels] input (4-byte elements), split on channels into
-        /// `parts` (each a multiple of `groups`), in one pass.
+        /// `parts` (each a multiple of `groups`; one part: a shuffle alone), in one pass.
         case shuffleSplit(groups: Int, channels: Int, parts: [Int])
     }
 
