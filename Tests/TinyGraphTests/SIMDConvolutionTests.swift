@@ -105,6 +105,20 @@ import Testing
         check(depthwise: false, seed: 41, geometries: geometries)
     }
 
+    /// Padding wider than the kernel: some windows lie wholly in the side padding,
+    /// in blocks that run across row ends (the windows way of `fillRuns`).
+    @Test func conv2DMatchesReferenceWhereWholeWindowsLieInThePadding() {
+        var geometries: [ConvolutionGeometry] = []
+        for (kernel, pad, width, channels) in [(1, 2, 5, 3), (2, 3, 6, 3), (3, 4, 7, 5), (2, 3, 9, 15)] {
+            let outSize = width + 2 * pad - kernel + 1
+            geometries.append(ConvolutionGeometry(
+                batch: 1, inHeight: width, inWidth: width, inChannels: channels, kernelHeight: kernel, kernelWidth: kernel,
+                outHeight: outSize, outWidth: outSize, outChannels: 24, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+                padTop: pad, padLeft: pad))
+        }
+        check(depthwise: false, seed: 43, geometries: geometries)
+    }
+
     @Test func frozenGraphConvolutionsUsePackedWeights() throws {
         let node = try OpTest.resolve("Conv2D", [OpTest.activation([1, 5, 5, 3]), OpTest.floats(OpTest.randomFloats(54, seed: 1), [3, 3, 3, 2])],
                                       ["strides": OpTest.ints([1, 1, 1, 1]), "padding": .string("SAME")])

@@ -108,12 +108,17 @@ extension SIMDConvolution {
                         rows[entry] = inputRow + ix0 &* inChannels
                         continue
                     }
-                    // Columns ix0..<ix0 + KW: zeros, the part inside (one copy), zeros.
+                    // Columns ix0..<ix0 + KW: zeros, the part inside lo..<hi (one copy), zeros.
+                    // A window wholly in the padding (padding wider than the kernel) is all zeros.
                     let copy = windows + entry &* rowLength
-                    let start = min(max(ix0, 0), g.inWidth), end = max(min(ix0 &+ g.kernelWidth, g.inWidth), start)
-                    let before = (start &- ix0) &* inChannels, count = (end &- start) &* inChannels
+                    let lo = max(ix0, 0), hi = min(ix0 &+ g.kernelWidth, g.inWidth)
+                    if hi <= lo {
+                        rows[entry] = zeros
+                        continue
+                    }
+                    let before = (lo &- ix0) &* inChannels, count = (hi &- lo) &* inChannels
                     copy.update(repeating: 0, count: before)
-                    (copy + before).update(from: inputRow + start &* inChannels, count: count)
+                    (copy + before).update(from: inputRow + lo &* inChannels, count: count)
                     (copy + (before &+ count)).update(repeating: 0, count: rowLength &- before &- count)
                     rows[entry] = UnsafePointer(copy)
                 }
